@@ -1,0 +1,37 @@
+# The two quick-start commands: `make run` (portal with demo data at http://127.0.0.1:8000)
+# and `make test` (everything installed, the whole suite). Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install run test lint worker beat bench clean
+
+$(VENV)/.installed: pyproject.toml
+	bash scripts/install-system-deps.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages -v0 2>/dev/null || true
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST)
+
+test: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+worker: install
+	$(VENV)/bin/celery -A portal worker -l info
+
+beat: install
+	$(VENV)/bin/celery -A portal beat -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles var

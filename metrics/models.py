@@ -1,0 +1,595 @@
+"""The domain: regions, Party organisations, campaigns, projects, the indicator catalogue,
+monthly returns and the data values they hold.
+
+The rule against double counting ("最多报一次") lives in the schema: there is at most one
+DataValue per indicator × region × period. A figure from a news report, a monthly return or
+a spreadsheet import fills that one cell (``source`` says where it came from), so the same
+work can never be stored twice; a parsed news figure pre-fills a return, it never adds to it.
+Aggregation then applies the covering rule documented in ``metrics.aggregation``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from metrics.periods import MONTH, PERIOD_TYPES, QUARTER, YEAR, Period
+
+PATH_STEP = 5  # digits per tree level: up to 99 999 children under one parent
+
+
+class Region(models.Model):
+    """A node of the administrative tree 市 → 区/县/示范区 → 街道/乡镇 → 社区/村.
+
+    ``path`` is a materialised path ("00001.00003."), so a whole subtree is one indexed
+    ``LIKE 'prefix%'`` query instead of recursion.
+    """
+
+    class Level(models.TextChoices):
+        CITY = "city", _("市")
+        DISTRICT = "district", _("区/县/示范区")
+        STREET = "street", _("街道/乡镇")
+        COMMUNITY = "community", _("社区/村")
+
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True, help_text=_("新闻中常用的简称，如“示范区”"))
+    aliases = models.CharField(_("别名"), max_length=300, blank=True, help_text=_("以逗号分隔"))
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    code = models.CharField(_("区划代码"), max_length=12, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("行政区域")
+        verbose_name_plural = _("行政区域")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["path"], name="region_path_prefix", opclasses=["varchar_pattern_ops"])]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_per_parent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) // (PATH_STEP + 1)
+
+    @property
+    def display_name(self) -> str:
+        """The name with its parent where the bare name is ambiguous (two 城乡一体化示范区)."""
+        if self.level == self.Level.DISTRICT and self.parent_id and "示范区" in self.name:
+            return f"{self.parent.name}{self.name}"
+        return self.name
+
+    def alias_list(self) -> list[str]:
+        names = [self.short_name] if self.short_name else []
+        names += [a.strip() for a in self.aliases.replace("，", ",").split(",") if a.strip()]
+        return names
+
+    def descendants(self, include_self: bool = True) -> models.QuerySet[Region]:
+        qs = Region.objects.filter(path__startswith=self.path)
+        return qs if include_self else qs.exclude(pk=self.pk)
+
+    def ancestor_paths(self, include_self: bool = True) -> list[str]:
+        step = PATH_STEP + 1
+        paths = [self.path[: i * step] for i in range(1, self.depth + 1)]
+        return paths if include_self else paths[:-1]
+
+    def ancestors(self, include_self: bool = False) -> models.QuerySet[Region]:
+        return Region.objects.filter(path__in=self.ancestor_paths(include_self)).order_by("path")
+
+    def is_within(self, other: Region) -> bool:
+        return self.path.startswith(other.path)
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": _("上级不能是自身或其下级区域。")})
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            old_path = None
+            if self.pk:
+                old_path = Region.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+            parent_path = self.parent.path if self.parent_id else ""
+            if not self.path or not self.path.startswith(parent_path) or self.depth != parent_path.count(".") + 1:
+                self.path = self._next_child_path(parent_path)
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Moving a region moves its subtree: rewrite the descendants' prefixes at once.
+                Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr(F("path"), len(old_path) + 1))
+                )
+
+    def _next_child_path(self, parent_path: str) -> str:
+        siblings = Region.objects.filter(path__startswith=parent_path).annotate(n=Length("path"))
+        last = siblings.filter(n=len(parent_path) + PATH_STEP + 1).order_by("-path").values_list("path", flat=True)
+        last_path = last.first()
+        seq = int(last_path[-PATH_STEP - 1 : -1]) + 1 if last_path else 1
+        return f"{parent_path}{seq:0{PATH_STEP}d}."
+
+
+class Organisation(models.Model):
+    """A Party organisation (党委 / 党总支 / 党支部) with its 换届 dates."""
+
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", _("党委")
+        GENERAL_BRANCH = "general_branch", _("党总支")
+        BRANCH = "branch", _("党支部")
+
+    class Category(models.TextChoices):
+        ORGAN = "organ", _("机关")
+        RURAL = "rural", _("农村")
+        COMMUNITY = "community", _("社区")
+        NEW_ORG = "new_org", _("两新组织")
+        SCHOOL = "school", _("学校")
+        SOE = "soe", _("国有企业")
+        PUBLIC_INSTITUTION = "public_institution", _("事业单位")
+        OTHER = "other", _("其他")
+
+    # Terms under the 2019 rules: 党委 five years, 党总支 and 党支部 three.
+    TERM_YEARS = {Kind.COMMITTEE: 5, Kind.GENERAL_BRANCH: 3, Kind.BRANCH: 3}
+
+    name = models.CharField(_("名称"), max_length=150)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    category = models.CharField(_("领域"), max_length=24, choices=Category.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级党组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    member_count = models.PositiveIntegerField(_("党员数"), default=0)
+    last_election = models.DateField(_("上次换届日期"), null=True, blank=True)
+    next_election_due = models.DateField(_("下次换届到期日"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        ordering = ["region__path", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name_per_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("上级党组织不能是自身。")})
+        if self.last_election and self.next_election_due and self.next_election_due <= self.last_election:
+            raise ValidationError({"next_election_due": _("下次换届到期日应晚于上次换届日期。")})
+
+    def save(self, *args, **kwargs) -> None:
+        if self.last_election and not self.next_election_due:
+            years = self.TERM_YEARS.get(self.kind, 3)
+            self.next_election_due = _add_years(self.last_election, years)
+        super().save(*args, **kwargs)
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class StarDefinition(models.Model):
+    """One star of the “五星”支部 rating; the urban stars are data, so each city can set its own."""
+
+    class Scheme(models.TextChoices):
+        RURAL = "rural", _("农村")
+        URBAN = "urban", _("城市社区")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    scheme = models.CharField(_("适用"), max_length=10, choices=Scheme.choices)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("“五星”星级")
+        verbose_name_plural = _("“五星”星级")
+        ordering = ["scheme", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StarRating(models.Model):
+    """Whether one organisation earned one star in one year, with its evidence."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("评定中")
+        AWARDED = "awarded", _("已获得")
+        NOT_AWARDED = "not_awarded", _("未获得")
+        REVOKED = "revoked", _("已摘星")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="star_ratings")
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    star = models.ForeignKey(StarDefinition, verbose_name=_("星级"), on_delete=models.PROTECT)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    evidence = models.TextField(_("佐证说明"), blank=True)
+    rated_at = models.DateField(_("评定日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("“五星”评定")
+        verbose_name_plural = _("“五星”评定")
+        constraints = [models.UniqueConstraint(fields=["organisation", "year", "star"], name="star_rating_once")]
+        indexes = [models.Index(fields=["year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year} {self.star}"
+
+
+class Indicator(models.Model):
+    """An entry of the indicator catalogue, with how it aggregates over time and regions."""
+
+    class Category(models.TextChoices):
+        ORGANISATION = "organisation", _("组织建设")
+        MEMBERS = "members", _("党员教育管理")
+        SERVICE = "service", _("为民服务")
+        PROJECTS = "projects", _("项目建设")
+        STARS = "stars", _("“五星”创建")
+        DEVELOPMENT = "development", _("发展成效")
+
+    class TimeAggregation(models.TextChoices):
+        SUM = "sum", _("求和（流量）")
+        LATEST = "latest", _("期末值（存量）")
+        RATIO = "ratio", _("由分子分母重算（比率）")
+        MEAN = "mean", _("平均值")
+
+    class RegionAggregation(models.TextChoices):
+        SUM = "sum", _("求和")
+        RATIO = "ratio", _("由分子分母重算")
+        MEAN = "mean", _("平均值")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
+    unit = models.CharField(_("单位"), max_length=10)
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    description = models.TextField(_("口径说明"), blank=True)
+    time_aggregation = models.CharField(_("时间汇总"), max_length=10, choices=TimeAggregation.choices)
+    region_aggregation = models.CharField(_("区域汇总"), max_length=10, choices=RegionAggregation.choices)
+    numerator = models.ForeignKey(
+        "self", verbose_name=_("分子指标"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    denominator = models.ForeignKey(
+        "self", verbose_name=_("分母指标"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    per_capita_base = models.ForeignKey(
+        "self",
+        verbose_name=_("人均基数指标"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("排名时按该指标折算（如每百名党员）"),
+    )
+    synonyms = models.TextField(_("同义词"), blank=True, help_text=_("新闻解析用，以逗号或换行分隔"))
+    is_key = models.BooleanField(_("关键指标"), default=False, help_text=_("在看板上默认显示为指标卡"))
+    integer_only = models.BooleanField(_("只允许整数"), default=True)
+    required = models.BooleanField(_("必填"), default=False)
+    min_value = models.DecimalField(_("最小值"), max_digits=20, decimal_places=4, null=True, blank=True, default=0)
+    max_value = models.DecimalField(_("最大值"), max_digits=20, decimal_places=4, null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标目录")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def synonym_list(self) -> list[str]:
+        raw = self.synonyms.replace("，", ",").replace("\n", ",")
+        return [s.strip() for s in raw.split(",") if s.strip()]
+
+    def clean(self) -> None:
+        is_ratio = "ratio" in (self.time_aggregation, self.region_aggregation)
+        if is_ratio and not (self.numerator_id and self.denominator_id):
+            raise ValidationError(_("比率指标需要指定分子和分母指标。"))
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise ValidationError({"max_value": _("最大值不能小于最小值。")})
+
+
+class DataSet(models.Model):
+    """A monthly form: a group of indicators reported together by the regions of some levels."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    indicators = models.ManyToManyField(Indicator, through="DataSetIndicator", verbose_name=_("指标"))
+    levels = models.JSONField(_("填报层级"), default=list, help_text=_('如 ["street", "community"]'))
+    deadline_day = models.PositiveSmallIntegerField(
+        _("截止日"), default=10, validators=[MinValueValidator(1), MaxValueValidator(28)], help_text=_("次月几日前报送")
+    )
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("报表")
+        verbose_name_plural = _("报表")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def deadline_for(self, month_start: date) -> date:
+        nxt = Period.month(month_start.year, month_start.month).next().start
+        return nxt.replace(day=self.deadline_day)
+
+
+class DataSetIndicator(models.Model):
+    dataset = models.ForeignKey(DataSet, on_delete=models.CASCADE)
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["dataset", "indicator"], name="dataset_indicator_once")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} · {self.indicator}"
+
+
+class ValidationRule(models.Model):
+    """A relation between two values of one form, e.g. 正式党员 ≤ 党员总数."""
+
+    class Operator(models.TextChoices):
+        LE = "le", "≤"
+        LT = "lt", "<"
+        GE = "ge", "≥"
+        GT = "gt", ">"
+        EQ = "eq", "="
+
+    left = models.ForeignKey(Indicator, verbose_name=_("左侧指标"), on_delete=models.CASCADE, related_name="+")
+    operator = models.CharField(_("关系"), max_length=2, choices=Operator.choices)
+    right = models.ForeignKey(Indicator, verbose_name=_("右侧指标"), on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(_("提示"), max_length=200, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("校验规则")
+        verbose_name_plural = _("校验规则")
+
+    def __str__(self) -> str:
+        return f"{self.left} {self.get_operator_display()} {self.right}"
+
+    def holds(self, left: Decimal, right: Decimal) -> bool:
+        return {
+            "le": left <= right,
+            "lt": left < right,
+            "ge": left >= right,
+            "gt": left > right,
+            "eq": left == right,
+        }[self.operator]
+
+
+class Campaign(models.Model):
+    """A campaign (活动/创建) such as “五星”支部创建 or 全国文明城市创建, with its targets."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=80)
+    aliases = models.CharField(_("别名"), max_length=300, blank=True, help_text=_("新闻中的其他叫法，以逗号分隔"))
+    description = models.TextField(_("说明"), blank=True)
+    start = models.DateField(_("开始日期"), null=True, blank=True)
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+    regions = models.ManyToManyField(Region, verbose_name=_("参与区域"), blank=True, related_name="campaigns")
+
+    class Meta:
+        verbose_name = _("活动/创建")
+        verbose_name_plural = _("活动/创建")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="campaign_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.replace("，", ",").split(",") if a.strip()]
+
+
+class CampaignTarget(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT)
+    region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.CASCADE)
+    target = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4, validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = _("活动目标")
+        verbose_name_plural = _("活动目标")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "indicator", "region"], name="campaign_target_once"),
+            models.CheckConstraint(condition=Q(target__gte=0), name="campaign_target_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.region} · {self.indicator}: {self.target}"
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("谋划中")
+        IN_PROGRESS = "in_progress", _("在建")
+        COMPLETED = "completed", _("已完工")
+        SUSPENDED = "suspended", _("暂停")
+
+    name = models.CharField(_("名称"), max_length=150)
+    region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="projects")
+    lead_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("牵头党组织"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    campaign = models.ForeignKey(Campaign, verbose_name=_("所属活动"), null=True, blank=True, on_delete=models.SET_NULL)
+    planned_investment = models.DecimalField(_("计划投资（元）"), max_digits=16, decimal_places=2, default=0)
+    actual_investment = models.DecimalField(_("实际投资（元）"), max_digits=16, decimal_places=2, default=0)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0, validators=[MaxValueValidator(100)])
+    start_date = models.DateField(_("开工日期"), null=True, blank=True)
+    end_date = models.DateField(_("完工日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["region__path", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="project_progress_max_100"),
+            models.CheckConstraint(
+                condition=Q(planned_investment__gte=0) & Q(actual_investment__gte=0),
+                name="project_investment_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="project_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MonthlyReturn(models.Model):
+    """One region's form for one data set and month, with its single workflow status."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        RETURNED = "returned", _("已退回")
+        APPROVED = "approved", _("已审核")
+
+    class LockReason(models.TextChoices):
+        APPROVAL = "approval", _("审核通过后锁定")
+        DEADLINE = "deadline", _("超过截止日期锁定")
+        ADMIN = "admin", _("管理员锁定")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="returns")
+    dataset = models.ForeignKey(DataSet, on_delete=models.PROTECT, related_name="returns")
+    month = models.DateField(_("月份"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status_reason = models.TextField(_("状态说明"), blank=True)
+    locked = models.BooleanField(_("已锁定"), default=False)
+    lock_reason = models.CharField(_("锁定原因"), max_length=10, choices=LockReason.choices, blank=True)
+    waived = models.BooleanField(_("免报"), default=False)
+    version = models.PositiveIntegerField(default=1, help_text=_("乐观锁版本号"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("月度报表")
+        verbose_name_plural = _("月度报表")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "dataset", "month"], name="return_once_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="return_month_first_day"),
+        ]
+        indexes = [models.Index(fields=["month", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.dataset} {self.month:%Y-%m}"
+
+
+class DataValue(models.Model):
+    """The one figure for an indicator, a region and a period.
+
+    At most one row exists per indicator × region × period, whatever its source: that is how
+    "最多报一次" is enforced. Organisation, campaign and project are tags on the figure, not
+    part of its identity, so tagging a figure with a campaign never creates a second copy.
+    """
+
+    class Source(models.TextChoices):
+        RETURN = "return", _("月度报表")
+        REPORT = "report", _("新闻报道")
+        IMPORT = "import", _("表格导入")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        APPROVED = "approved", _("已审核")
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT)
+    region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="values")
+    period_type = models.CharField(
+        _("期间类型"), max_length=8, choices=[(MONTH, _("月")), (QUARTER, _("季")), (YEAR, _("年"))]
+    )
+    period_start = models.DateField(_("期间开始"))
+    value = models.DecimalField(_("数值"), max_digits=20, decimal_places=4)
+    source = models.CharField(_("来源"), max_length=8, choices=Source.choices, default=Source.RETURN)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    comment = models.TextField(_("备注"), blank=True)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL)
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL)
+    monthly_return = models.ForeignKey(
+        MonthlyReturn, null=True, blank=True, on_delete=models.SET_NULL, related_name="values"
+    )
+    mention = models.ForeignKey(
+        "reports.Mention", null=True, blank=True, on_delete=models.SET_NULL, related_name="data_values"
+    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("数据值")
+        verbose_name_plural = _("数据值")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "region", "period_type", "period_start"], name="datavalue_reported_once"
+            ),
+            models.CheckConstraint(condition=Q(period_type__in=PERIOD_TYPES), name="datavalue_period_type_valid"),
+            models.CheckConstraint(condition=Q(period_start__day=1), name="datavalue_period_first_day"),
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "period_type", "period_start", "region"], name="datavalue_lookup"),
+            models.Index(fields=["region", "period_start"], name="datavalue_region_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.region} {self.period}: {self.value}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_type, self.period_start)
+
+
+class DataValueChange(models.Model):
+    """The history of a data value: who changed it, when, from what to what, and why."""
+
+    data_value = models.ForeignKey(DataValue, on_delete=models.CASCADE, related_name="changes")
+    monthly_return = models.ForeignKey(
+        MonthlyReturn, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(default=timezone.now)
+    old_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    new_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    old_status = models.CharField(max_length=10, blank=True)
+    new_status = models.CharField(max_length=10, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("修改记录")
+        verbose_name_plural = _("修改记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.old_value} → {self.new_value}"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the portal needs beyond Python: a CJK font for PDFs, Pango for
+# WeasyPrint, poppler-utils to check PDFs in tests and chromium for browser tests.
+# Does nothing when they are present; needs root (or sudo) only when something is missing.
+set -euo pipefail
+need=()
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing system packages: ${need[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"

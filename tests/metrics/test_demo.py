@@ -1,0 +1,53 @@
+"""The demo loader builds the real places of the sample reports, and running it again changes nothing."""
+
+from datetime import date
+
+import pytest
+
+from metrics.demo import DEMO_PASSWORD, load_demo
+from metrics.models import DataValue, MonthlyReturn, Organisation, Region, StarRating
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent_and_realistic(django_user_model):
+    today = date(2026, 11, 25)
+    rows = load_demo(today=today)
+    counts = (
+        Region.objects.count(),
+        DataValue.objects.count(),
+        MonthlyReturn.objects.count(),
+        Organisation.objects.count(),
+        StarRating.objects.count(),
+    )
+    load_demo(today=today)
+    assert counts == (
+        Region.objects.count(),
+        DataValue.objects.count(),
+        MonthlyReturn.objects.count(),
+        Organisation.objects.count(),
+        StarRating.objects.count(),
+    )
+
+    # Two different 城乡一体化示范区, kept apart by their cities.
+    zones = Region.objects.filter(name="城乡一体化示范区")
+    assert {z.display_name for z in zones} == {"周口市城乡一体化示范区", "鹤壁市城乡一体化示范区"}
+    chuanhui = Region.objects.get(name="川汇区")
+    assert {"金海路街道", "小乔街道", "陈州街道", "城北街道", "七一路街道", "城南街道", "人和街道"} <= set(
+        chuanhui.children.values_list("name", flat=True)
+    )
+    # 24 months for leaves, the last one being the month before "today".
+    months = sorted(set(DataValue.objects.values_list("period_start", flat=True)))
+    assert months[0] == date(2024, 11, 1) and months[-1] == date(2026, 10, 1) and len(months) == 24
+    # Approvals in various states, and old months approved and locked.
+    statuses = set(MonthlyReturn.objects.filter(month=date(2026, 10, 1)).values_list("status", flat=True))
+    assert {"draft", "submitted", "approved"} <= statuses
+    assert not MonthlyReturn.objects.filter(month__lt=date(2026, 8, 1)).exclude(status="approved").exists()
+    # Skewed small counts: many zeros among rare events, but not all.
+    model_units = DataValue.objects.filter(indicator__code="model_units").values_list("value", flat=True)
+    zeros = sum(1 for v in model_units if v == 0)
+    assert 0.3 < zeros / len(model_units) < 0.98
+    # Every role has a demo user who can log in.
+    roles = {r[2] for r in rows}
+    assert {"领导（查看）", "填报员", "审核员", "管理员"} <= roles
+    assert django_user_model.objects.get(username="jinhailu_editor").check_password(DEMO_PASSWORD)
+    assert StarRating.objects.values("year").distinct().count() == 2
