@@ -1,2 +1,4 @@
+from metrics.views import dashboard, returns
+
 app_name = "metrics"
-urlpatterns: list = []
+urlpatterns = [*returns.urlpatterns, *dashboard.urlpatterns]

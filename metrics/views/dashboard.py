@@ -1,0 +1,3 @@
+"""Leaders' dashboards."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Monthly returns: entry, workflow, spreadsheets and completeness."""
+
+urlpatterns: list = []
