@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +85,85 @@ def client_for(client):
         return client
 
     return login
+
+
+# --- Celery ---------------------------------------------------------------------------------
+# Tests run tasks in-process unless marked ``worker``; those need REDIS_URL and PostgreSQL and
+# talk to a real worker process started for them.
+
+
+def _services_available() -> bool:
+    from django.conf import settings
+
+    return bool(settings.REDIS_URL) and settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    if _services_available():
+        return
+    if os.environ.get("PORTAL_REQUIRE_SERVICES"):
+        raise pytest.UsageError("PORTAL_REQUIRE_SERVICES is set but REDIS_URL/PostgreSQL are not configured")
+    reason = "needs REDIS_URL and a PostgreSQL DATABASE_URL (a real worker shares the test database)"
+    for item in items:
+        if item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.skipif(True, reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process_unless_worker(request):
+    from portal.celery import app
+
+    eager = request.node.get_closest_marker("worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real ``celery worker`` process on the test database; yields the Popen handle."""
+    from django.db import connection
+
+    from portal.celery import app
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    app.control.purge()
+    log = open(Path(tempfile.gettempdir()) / f"celery-worker-{os.getpid()}.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "-l",
+            "info",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited early; see {log.name}")
+        if app.control.ping(timeout=0.5):
+            break
+    else:
+        proc.kill()
+        raise RuntimeError(f"celery worker did not answer within 60 s; see {log.name}")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
