@@ -1,11 +1,9 @@
-"""The portal's own pages: home per role, notifications, health check."""
+"""The portal's own pages: home per role and notifications."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from portal.selectors import home_summary
 
@@ -21,10 +19,3 @@ def notifications(request: HttpRequest) -> HttpResponse:
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "portal/notifications.html", {"items": items})
 
-
-@require_GET
-def health(request: HttpRequest) -> JsonResponse:
-    """Liveness for docker-compose and load balancers: the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

@@ -37,5 +37,8 @@ def test_login_locks_out_after_repeated_failures(world, client, editor_a):
     assert "暂时锁定" in response.content.decode()
 
 
-def test_health_endpoint_answers(db, client):
-    assert client.get(reverse("health")).json() == {"status": "ok"}
+def test_health_endpoint_answers_any_host_over_plain_http(db, client, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
