@@ -314,6 +314,9 @@ class DataSet(models.Model):
     deadline_day = models.PositiveSmallIntegerField(
         _("截止日"), default=10, validators=[MinValueValidator(1), MaxValueValidator(28)], help_text=_("次月几日前报送")
     )
+    lock_after_deadline = models.BooleanField(
+        _("截止后锁定"), default=False, help_text=_("超过截止日仍未提交的报表自动锁定，需审核员或管理员解锁")
+    )
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     class Meta:
@@ -493,6 +496,16 @@ class MonthlyReturn(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    # Set when someone explicitly unlocks a deadline lock, so the deadline does not lock it again.
+    deadline_lifted = models.BooleanField(_("已解除截止锁定"), default=False)
+    waiver_reason = models.TextField(_("免报原因"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -506,6 +519,55 @@ class MonthlyReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.dataset} {self.month:%Y-%m}"
+
+    @property
+    def editable(self) -> bool:
+        """Values may change only in a draft or a returned form that nobody has locked."""
+        return not self.locked and not self.waived and self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def status_label(self) -> str:
+        """The one status shown everywhere, naming who or what locked the form."""
+        if self.waived:
+            return str(_("免报"))
+        if self.locked and self.status != self.Status.APPROVED:
+            return str(_("已锁定（%(why)s）") % {"why": self.get_lock_reason_display() or _("管理员锁定")})
+        if self.status == self.Status.APPROVED:
+            return str(_("已审核（已锁定）"))
+        return self.get_status_display()
+
+
+class ReturnEvent(models.Model):
+    """One step of a form's workflow (saved, submitted, returned, approved, unlocked…) and why."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("创建")
+        SAVE = "save", _("保存")
+        IMPORT = "import", _("表格导入")
+        SUBMIT = "submit", _("提交")
+        RETURN = "return", _("退回")
+        APPROVE = "approve", _("审核通过")
+        LOCK = "lock", _("锁定")
+        UNLOCK = "unlock", _("解锁")
+        WAIVE = "waive", _("免报")
+        UNWAIVE = "unwaive", _("取消免报")
+        REMIND = "remind", _("催报")
+
+    monthly_return = models.ForeignKey(MonthlyReturn, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    old_status = models.CharField(max_length=10, blank=True)
+    new_status = models.CharField(max_length=10, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("报表流转记录")
+        verbose_name_plural = _("报表流转记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
 
 class DataValue(models.Model):
@@ -574,7 +636,11 @@ class DataValue(models.Model):
 class DataValueChange(models.Model):
     """The history of a data value: who changed it, when, from what to what, and why."""
 
-    data_value = models.ForeignKey(DataValue, on_delete=models.CASCADE, related_name="changes")
+    # Clearing a figure deletes its DataValue; the history stays, found by indicator and form.
+    data_value = models.ForeignKey(
+        DataValue, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     monthly_return = models.ForeignKey(
         MonthlyReturn, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
     )
