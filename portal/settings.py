@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "portal",
     "metrics",
     "reports",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "portal.api",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +141,46 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+
+# --- REST API (portal.api) ------------------------------------------------------------------
+# Token first, so an unauthenticated call gets 401 with a WWW-Authenticate header; the session
+# serves the portal's own pages (with CSRF). Throttle counters live in the default cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.ScopedAccess"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttling.TokenRateThrottle",
+        "portal.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_RATE_PER_TOKEN", default="600/minute"),
+        "anon": env.str("API_RATE_ANONYMOUS", default="30/minute"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "基层党建数据平台 API",
+    "DESCRIPTION": "区域、党组织、指标目录、数据值、汇总、新闻报道。权限范围与门户页面一致。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DataValueStatusEnum": "metrics.models.DataValue.Status",
+        "ReportStatusEnum": "reports.models.Report.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_error_responses",
+    ],
+}
 
 # --- Celery -----------------------------------------------------------------------------
 # Without REDIS_URL, tasks run eagerly; services queue them with delay_on_commit, so they

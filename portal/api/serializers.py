@@ -1,0 +1,218 @@
+"""Serializers of the API: the shapes other systems read and write."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from metrics.models import DataValue, Indicator, Organisation, Region
+from portal import access
+from reports.models import Mention, Report
+
+
+class ScopedRegionField(serializers.PrimaryKeyRelatedField):
+    """A region id that must lie in the caller's subtree; others read as "does not exist"."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Region.objects.none()
+        return access.regions_visible_to(request.user)
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    display_name = serializers.CharField(read_only=True)
+    depth = serializers.IntegerField(read_only=True)
+    children_count = serializers.IntegerField(read_only=True, help_text="直接下级数量")
+
+    class Meta:
+        model = Region
+        fields = [
+            "id",
+            "name",
+            "display_name",
+            "short_name",
+            "level",
+            "level_display",
+            "code",
+            "parent",
+            "depth",
+            "population",
+            "children_count",
+        ]
+
+
+class RegionTreeNodeSerializer(serializers.Serializer):
+    """One node of ``regions/tree/``: the region and its children, nested."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    level = serializers.ChoiceField(choices=Region.Level.choices)
+    code = serializers.CharField()
+    children = serializers.ListField(child=serializers.DictField(), help_text="下级节点，结构同本节点")
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_display",
+            "category",
+            "category_display",
+            "parent",
+            "region",
+            "region_name",
+            "member_count",
+            "last_election",
+            "next_election_due",
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    numerator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    per_capita_base = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    synonyms = serializers.ListField(source="synonym_list", child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "unit",
+            "category",
+            "description",
+            "time_aggregation",
+            "region_aggregation",
+            "numerator",
+            "denominator",
+            "per_capita_base",
+            "synonyms",
+            "is_key",
+            "integer_only",
+            "required",
+            "min_value",
+            "max_value",
+            "active",
+        ]
+
+
+class DataValueSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    period = serializers.CharField(source="period.code", read_only=True, help_text="如 2024、2024-Q1、2024-03")
+    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = DataValue
+        fields = [
+            "id",
+            "indicator",
+            "indicator_name",
+            "region",
+            "region_name",
+            "period",
+            "period_type",
+            "period_start",
+            "value",
+            "source",
+            "status",
+            "comment",
+            "organisation",
+            "campaign",
+            "project",
+            "monthly_return",
+            "mention",
+            "updated_by",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MentionSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
+
+    class Meta:
+        model = Mention
+        fields = [
+            "id",
+            "report",
+            "start",
+            "end",
+            "text",
+            "value",
+            "unit",
+            "approx",
+            "subject",
+            "indicator",
+            "region_text",
+            "region",
+            "region_name",
+            "period_type",
+            "period_start",
+            "confidence",
+            "review",
+            "reviewed_at",
+        ]
+        read_only_fields = fields
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "title",
+            "source_kind",
+            "source_name",
+            "published",
+            "region",
+            "region_name",
+            "campaign",
+            "original_filename",
+            "duplicate_of",
+            "status",
+            "status_display",
+            "failure_reason",
+            "created_at",
+            "parsed_at",
+        ]
+        read_only_fields = fields
+
+
+class ReportDetailSerializer(ReportSerializer):
+    mentions = MentionSerializer(many=True, read_only=True)
+
+    class Meta(ReportSerializer.Meta):
+        fields = [*ReportSerializer.Meta.fields, "text", "mentions"]
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.CharField(allow_null=True)
+    region = serializers.IntegerField(allow_null=True, help_text="可见范围的顶层区域")
+    region_name = serializers.CharField(allow_null=True)
+    can_write = serializers.BooleanField()
+    can_approve = serializers.BooleanField()
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="请求头中使用：Authorization: Token <token>")
+    created = serializers.DateTimeField()
