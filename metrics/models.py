@@ -623,6 +623,7 @@ class DataValue(models.Model):
         indexes = [
             models.Index(fields=["indicator", "period_type", "period_start", "region"], name="datavalue_lookup"),
             models.Index(fields=["region", "period_start"], name="datavalue_region_period"),
+            models.Index(fields=["source", "updated_at"], name="datavalue_source_recent"),
         ]
 
     def __str__(self) -> str:
@@ -659,3 +660,85 @@ class DataValueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.old_value} → {self.new_value}"
+
+
+class IndicatorRollup(models.Model):
+    """One indicator's figure for one region's whole subtree and one month, quarter or year.
+
+    Maintained by ``metrics.aggregation`` with the covering rule already applied, so the
+    dashboards read a handful of rows instead of adding up millions of values. Only regions
+    with children have rows; a leaf's figures are its own values. ``tier`` says which values
+    counted: approved only, or approved and submitted. Totals and counts are kept per source
+    so that a breakdown by source adds up to the total without counting anything twice.
+    """
+
+    class Tier(models.TextChoices):
+        APPROVED = "approved", _("仅已审核")
+        SUBMITTED = "submitted", _("含已提交")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    # The unique constraint below leads with region, so it serves as the region index too.
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
+    period_type = models.CharField(max_length=8)
+    period_start = models.DateField()
+    tier = models.CharField(max_length=10, choices=Tier.choices)
+    total_return = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    total_report = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    total_import = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    count_return = models.PositiveIntegerField(default=0)
+    count_report = models.PositiveIntegerField(default=0)
+    count_import = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("汇总缓存")
+        verbose_name_plural = _("汇总缓存")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "tier", "indicator", "period_type", "period_start"], name="rollup_cell_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.region_id} {self.period_type} {self.period_start} {self.tier}"
+
+
+class RollupDirty(models.Model):
+    """A data value key whose roll-ups must be recomputed.
+
+    Filled by database triggers on ``metrics_datavalue`` (migration ``dashboard_rollups``), so
+    every write path counts — ``save()``, ``QuerySet.update()``, ``bulk_create`` and raw SQL.
+    """
+
+    indicator_id = models.BigIntegerField()
+    region_id = models.BigIntegerField()
+    period_type = models.CharField(max_length=8)
+    period_start = models.DateField()
+
+    class Meta:
+        verbose_name = _("待更新汇总")
+        verbose_name_plural = _("待更新汇总")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.region_id} {self.period_type} {self.period_start}"
+
+
+class DashboardPreset(models.Model):
+    """Which indicators a dashboard shows as KPI cards, for a region's subtree and/or a role.
+
+    The most specific preset wins: the nearest region above the dashboard's region, a preset
+    for the viewer's role before one for everybody. Without any, the catalogue's key indicators.
+    """
+
+    name = models.CharField(_("名称"), max_length=60)
+    region = models.ForeignKey(
+        Region, verbose_name=_("适用区域"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(_("适用角色"), max_length=16, blank=True, help_text=_("留空表示所有角色"))
+    indicators = models.ManyToManyField(Indicator, verbose_name=_("指标卡"), related_name="+")
+
+    class Meta:
+        verbose_name = _("看板指标卡设置")
+        verbose_name_plural = _("看板指标卡设置")
+
+    def __str__(self) -> str:
+        return self.name
