@@ -1,0 +1,39 @@
+"""Admin for reports: read-mostly, for support staff looking at a report's parse and its mentions."""
+
+from django.contrib import admin
+
+from portal import access
+from reports.models import Mention, Report
+
+
+class MentionInline(admin.TabularInline):
+    model = Mention
+    extra = 0
+    fields = ("text", "value", "unit", "indicator", "region", "period_type", "period_start", "confidence", "review")
+    readonly_fields = ("text",)
+    raw_id_fields = ("indicator", "region")
+    show_change_link = True
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("title", "region", "published", "status", "attempts", "created_at")
+    list_filter = ("status", "source_kind")
+    search_fields = ("title", "source_name")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("region", "campaign", "duplicate_of", "submitted_by")
+    readonly_fields = ("text_hash", "attempts", "queued_at", "parse_started_at", "parsed_at", "created_at")
+    inlines = [MentionInline]
+
+    def get_queryset(self, request):
+        return access.filter_for_user(request.user, super().get_queryset(request))
+
+
+@admin.register(Mention)
+class MentionAdmin(admin.ModelAdmin):
+    list_display = ("text", "report", "indicator", "region", "confidence", "review")
+    list_filter = ("review", "borderline")
+    raw_id_fields = ("report", "indicator", "region", "reviewed_by")
+
+    def get_queryset(self, request):
+        return access.filter_for_user(request.user, super().get_queryset(request), region_field="report__region")
