@@ -185,6 +185,9 @@ def load_demo(*, today: date | None = None, stdout=None) -> list[tuple[str, str,
         _build_projects(rng, regions, orgs, today)
         users = _build_users(regions)
         _build_values(rng, regions, today, users)
+    from reports.demo import load_sample_reports  # reports depends on metrics, not the other way
+
+    load_sample_reports()
     return [(u.username, DEMO_PASSWORD, Profile.Role(u.role).label, " / ".join(u.region_path)) for u in USERS]
 
 

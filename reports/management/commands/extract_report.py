@@ -1,0 +1,66 @@
+"""Print the mentions and campaigns of one report file as UTF-8 JSON (scripts depend on this format)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from metrics.models import Region
+from reports.engine import get_extractor
+from reports.extraction import ExtractionContext, Extractor
+
+
+class Command(BaseCommand):
+    help = '从新闻报道文件中抽取指标数据，输出 UTF-8 JSON：{"mentions": [...], "campaigns": [...]}'
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--region", default=None, help="提交区域名称，如 中原区")
+        parser.add_argument("--date", default=None, help="发布日期 YYYY-MM-DD")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        try:
+            # Offsets are into the file's text exactly as read: UTF-8, nothing stripped or normalised.
+            with open(path, encoding="utf-8", newline="") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"无法读取文件 {path}：{exc}") from exc
+        published = None
+        if options["date"]:
+            try:
+                published = date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError("日期格式应为 YYYY-MM-DD") from None
+        extractor, region_key = self._extractor(options["region"])
+        context = ExtractionContext(region=options["region"], region_key=region_key, published=published)
+        result = extractor.extract(text, context, doc=path.name)
+        out = json.dumps(result.as_dict(), ensure_ascii=False, indent=1)
+        # Write bytes so the output is UTF-8 whatever the terminal's locale says.
+        self.stdout.flush()
+        sys.stdout.buffer.write(out.encode("utf-8") + b"\n")
+        sys.stdout.buffer.flush()
+
+    @staticmethod
+    def _extractor(region_name: str | None) -> tuple[Extractor, str | None]:
+        """The catalogue-built extractor when the database has regions, else the engine's defaults."""
+        try:
+            has_regions = Region.objects.exists()
+        except DatabaseError:  # no database yet (a fresh checkout): the engine's defaults
+            has_regions = False
+        if not has_regions:
+            return Extractor(), None
+        key = None
+        if region_name:
+            region = (
+                Region.objects.filter(name=region_name).order_by("path").first()
+                or Region.objects.filter(short_name=region_name).order_by("path").first()
+                or Region.objects.filter(aliases__contains=region_name).order_by("path").first()
+            )
+            key = str(region.pk) if region else None
+        return get_extractor(), key
