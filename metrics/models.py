@@ -638,9 +638,7 @@ class DataValueChange(models.Model):
     """The history of a data value: who changed it, when, from what to what, and why."""
 
     # Clearing a figure deletes its DataValue; the history stays, found by indicator and form.
-    data_value = models.ForeignKey(
-        DataValue, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
-    )
+    data_value = models.ForeignKey(DataValue, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
     indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     monthly_return = models.ForeignKey(
         MonthlyReturn, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from metrics.models import Organisation, Region, StarRating
+from metrics.models import (
+    DataSet,
+    DataValue,
+    DataValueChange,
+    Indicator,
+    MonthlyReturn,
+    Organisation,
+    Region,
+    StarRating,
+)
+from metrics.periods import MONTH, Period
+from metrics.validation import HISTORY_MONTHS
 
 
 def star_levels(*, region: Region, year: int) -> dict[int, dict]:
@@ -44,3 +59,230 @@ def elections_due(*, region: Region, today: date, within_days: int = 90) -> Quer
         .select_related("region")
         .order_by("next_election_due")
     )
+
+
+# --- Monthly returns and completeness ----------------------------------------------------
+# Reads for the 数据填报 pages. Callers pass regions already fetched through portal.access.
+
+
+@dataclass
+class ReturnCell:
+    """Where one region stands with one form for one month: state, colour and lateness."""
+
+    region: Region
+    dataset: DataSet
+    monthly_return: MonthlyReturn | None
+    state: str
+    deadline: date
+    late: bool
+    colour: str
+
+    @property
+    def state_label(self) -> str:
+        if self.monthly_return is not None and self.state not in ("not_started", "waived"):
+            return self.monthly_return.status_label
+        return RETURN_STATE_LABELS[self.state]
+
+    @property
+    def done(self) -> bool:
+        return self.state in ("submitted", "approved", "waived")
+
+
+RETURN_STATE_LABELS = {
+    "not_started": "未开始",
+    "draft": "草稿",
+    "returned": "已退回",
+    "submitted": "已提交",
+    "approved": "已审核",
+    "waived": "免报",
+}
+COLOUR_RANK = {"green": 0, "amber": 1, "red": 2}
+
+
+def return_datasets_for(*, region: Region, datasets: Iterable[DataSet] | None = None) -> list[DataSet]:
+    """The forms a region reports, by its level (a handful of rows; JSON lookups differ per backend)."""
+    return [ds for ds in (datasets if datasets is not None else DataSet.objects.all()) if region.level in ds.levels]
+
+
+def return_indicators(*, dataset: DataSet) -> list[Indicator]:
+    return list(dataset.indicators.filter(active=True).order_by("datasetindicator__order", "order"))
+
+
+def return_cell(
+    *, region: Region, dataset: DataSet, monthly_return: MonthlyReturn | None, month: date, today: date
+) -> ReturnCell:
+    deadline = dataset.deadline_for(month)
+    ret = monthly_return
+    if ret is None:
+        state = "not_started"
+    elif ret.waived:
+        state = "waived"
+    else:
+        state = ret.status
+    if state in ("submitted", "approved"):
+        submitted_on = timezone.localdate(ret.submitted_at) if ret.submitted_at else None
+        late = submitted_on is not None and submitted_on > deadline
+        colour = "green"
+    elif state == "waived":
+        late, colour = False, "green"
+    else:
+        late = today > deadline
+        colour = "red" if late else "amber"
+    return ReturnCell(region, dataset, ret, state, deadline, late, colour)
+
+
+def return_value_window(
+    *, region: Region, indicators: list[Indicator], month: date
+) -> dict[tuple[str, date], DataValue]:
+    """The region's monthly values for ``month`` and the 12 months before it, in one query."""
+    first = Period(MONTH, month)
+    for _ in range(HISTORY_MONTHS):
+        first = first.previous()
+    rows = (
+        DataValue.objects.filter(
+            region=region,
+            period_type=MONTH,
+            period_start__gte=first.start,
+            period_start__lte=month,
+            indicator__in=indicators,
+        )
+        .select_related("indicator", "mention__report", "updated_by")
+        .order_by("period_start")
+    )
+    return {(dv.indicator.code, dv.period_start): dv for dv in rows}
+
+
+def return_history(window: dict[tuple[str, date], DataValue], *, code: str, month: date) -> list[Decimal]:
+    """Submitted or approved figures of the 12 months before ``month``: the outlier yardstick."""
+    return [
+        dv.value
+        for (c, start), dv in window.items()
+        if c == code and start < month and dv.status != DataValue.Status.DRAFT
+    ]
+
+
+def return_form_rows(
+    *, region: Region, dataset: DataSet, month: date, monthly_return: MonthlyReturn | None
+) -> list[dict]:
+    """One row per indicator: this month's figure, last month, same month last year, a news suggestion."""
+    indicators = return_indicators(dataset=dataset)
+    window = return_value_window(region=region, indicators=indicators, month=month)
+    period = Period(MONTH, month)
+    last_month, last_year = period.previous().start, period.same_last_year().start
+    changes: dict[int, int] = {}
+    if monthly_return is not None:
+        changes = dict(
+            DataValueChange.objects.filter(monthly_return=monthly_return, indicator__isnull=False)
+            .values_list("indicator")
+            .annotate(n=Count("id"))
+        )
+    rows = []
+    for ind in indicators:
+        current = window.get((ind.code, month))
+        suggestion = None
+        if current is not None and _is_suggestion(current, monthly_return):
+            current, suggestion = None, current
+        previous, year_ago = window.get((ind.code, last_month)), window.get((ind.code, last_year))
+        rows.append(
+            {
+                "indicator": ind,
+                "value": current,
+                "suggestion": suggestion,
+                "last_month": previous.value if previous else None,
+                "last_year": year_ago.value if year_ago else None,
+                "history": return_history(window, code=ind.code, month=month),
+                "changes": changes.get(ind.pk, 0),
+            }
+        )
+    return rows
+
+
+def _is_suggestion(dv: DataValue, monthly_return: MonthlyReturn | None) -> bool:
+    """A figure accepted from a news report that no form has confirmed yet (最多报一次: it is the same cell)."""
+    return dv.source == DataValue.Source.REPORT and (
+        monthly_return is None or dv.monthly_return_id != monthly_return.pk
+    )
+
+
+def return_blocking_children(*, monthly_return: MonthlyReturn, today: date) -> list[ReturnCell]:
+    """Child regions whose form of the same data set and month is neither approved nor waived."""
+    ret = monthly_return
+    children = [c for c in ret.region.children.all() if c.level in ret.dataset.levels]
+    if not children:
+        return []
+    by_region = {
+        r.region_id: r for r in MonthlyReturn.objects.filter(region__in=children, dataset=ret.dataset, month=ret.month)
+    }
+    cells = [
+        return_cell(region=c, dataset=ret.dataset, monthly_return=by_region.get(c.pk), month=ret.month, today=today)
+        for c in children
+    ]
+    return [c for c in cells if c.state not in ("approved", "waived")]
+
+
+def return_changes(*, monthly_return: MonthlyReturn, indicator: Indicator | None = None):
+    qs = DataValueChange.objects.filter(monthly_return=monthly_return).select_related("user", "indicator")
+    return qs.filter(indicator=indicator) if indicator is not None else qs
+
+
+def completeness_summary(*, root: Region, month: date, today: date, dataset: DataSet | None = None) -> dict:
+    """Who in ``root``'s subtree has not started, drafted, submitted or had approved each form.
+
+    Three queries whatever the size of the subtree: the regions, the data sets and the month's
+    forms; the roll-up to each child of ``root`` and the list of missing 社区/村 are done here.
+    """
+    regions = list(Region.objects.filter(path__startswith=root.path).select_related("parent").order_by("path"))
+    datasets = [dataset] if dataset is not None else list(DataSet.objects.all())
+    forms = {
+        (r.region_id, r.dataset_id): r
+        for r in MonthlyReturn.objects.filter(region__path__startswith=root.path, month=month).select_related(
+            "submitted_by"
+        )
+    }
+    parent_ids = {r.parent_id for r in regions}
+    cells_by_region: dict[int, list[ReturnCell]] = {}
+    for region in regions:
+        cells_by_region[region.pk] = [
+            return_cell(
+                region=region, dataset=ds, monthly_return=forms.get((region.pk, ds.pk)), month=month, today=today
+            )
+            for ds in return_datasets_for(region=region, datasets=datasets)
+        ]
+    children = [r for r in regions if r.parent_id == root.pk]
+    rows = []
+    for child in children:
+        subtree = [c for r in regions if r.path.startswith(child.path) for c in cells_by_region[r.pk]]
+        rows.append(
+            {
+                "region": child,
+                "cells": cells_by_region[child.pk],
+                "counts": _completeness_counts(subtree),
+                "colour": _worst_colour(subtree),
+                "has_children": child.pk in parent_ids,
+            }
+        )
+    all_cells = [c for cells in cells_by_region.values() for c in cells]
+    missing = [c for r in regions if r.level == Region.Level.COMMUNITY for c in cells_by_region[r.pk] if not c.done]
+    return {
+        "root": root,
+        "month": month,
+        "datasets": datasets,
+        "own": cells_by_region[root.pk],
+        "children": rows,
+        "totals": _completeness_counts(all_cells),
+        "colour": _worst_colour(all_cells),
+        "missing": missing,
+    }
+
+
+def _completeness_counts(cells: list[ReturnCell]) -> dict[str, int]:
+    counts = dict.fromkeys((*RETURN_STATE_LABELS, "late", "expected"), 0)
+    for cell in cells:
+        counts[cell.state] += 1
+        counts["late"] += cell.late
+        counts["expected"] += 1
+    return counts
+
+
+def _worst_colour(cells: list[ReturnCell]) -> str:
+    return max((c.colour for c in cells), key=COLOUR_RANK.__getitem__, default="green")

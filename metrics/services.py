@@ -1,0 +1,715 @@
+"""Writes of the monthly-returns workflow: entry, submit → approve / send back, locks, waivers, reminders.
+
+Each public function is one action in one transaction. It checks the actor's right through
+portal.access (views check too; a service must be safe on its own), records who did what and why
+(ReturnEvent for the form, DataValueChange for each figure, AuditEvent for approvals, locks,
+unlocks and waivers) and keeps every DataValue's status in step with its form, because the
+dashboards add up approved figures by default.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from metrics import selectors
+from metrics.models import (
+    DataSet,
+    DataValue,
+    DataValueChange,
+    Indicator,
+    MonthlyReturn,
+    Region,
+    ReturnEvent,
+    ValidationRule,
+)
+from metrics.periods import MONTH, Period
+from metrics.validation import Findings, display, validate_form
+from portal import access
+from portal.models import AuditEvent, Notification, Profile
+
+logger = logging.getLogger(__name__)
+
+# Autosave fires every few seconds while someone types; within this window one person's edits
+# to one figure (and their save events) are folded into one history entry, keeping it readable.
+COALESCE_WINDOW = timedelta(minutes=10)
+
+VALUE_STATUS = {
+    MonthlyReturn.Status.DRAFT: DataValue.Status.DRAFT,
+    MonthlyReturn.Status.RETURNED: DataValue.Status.DRAFT,
+    MonthlyReturn.Status.SUBMITTED: DataValue.Status.SUBMITTED,
+    MonthlyReturn.Status.APPROVED: DataValue.Status.APPROVED,
+}
+
+
+class ReturnError(Exception):
+    """A workflow step that cannot happen now; the message is shown to the user as is."""
+
+
+class ReturnInvalid(ReturnError):
+    def __init__(self, findings: Findings, message: str = "报表中有错误，请按提示修改后再保存。") -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
+@dataclass
+class ReturnConflict(ReturnError):
+    """Someone saved the form after this user loaded it; nothing of this save was written."""
+
+    monthly_return: MonthlyReturn
+    values: dict[str, Decimal | None]
+    comments: dict[str, str]
+
+    def __str__(self) -> str:
+        ret = self.monthly_return
+        who = _name(ret.updated_by) if ret.updated_by else "其他人"
+        when = timezone.localtime(ret.updated_at).strftime("%H:%M") if ret.updated_at else ""
+        return (
+            f"{who}已于 {when} 修改并保存了此报表，您的修改尚未保存。"
+            "请对照下方显示的对方数值核对后再次保存（再次保存将以您填写的数值为准）。"
+        )
+
+
+# --- Entry ---------------------------------------------------------------------------------
+
+
+def return_get_or_create(*, user, region: Region, dataset: DataSet, month: date) -> MonthlyReturn:
+    """The region's form for the month, created as a draft on first use."""
+    if not access.can_edit_region(user, region):
+        raise PermissionDenied("您没有填报该区域报表的权限。")
+    _check_applies(region=region, dataset=dataset, month=month)
+    with transaction.atomic():
+        ret, created = MonthlyReturn.objects.get_or_create(region=region, dataset=dataset, month=month)
+        if created:
+            ret.updated_by = user
+            ret.full_clean()
+            ret.save(update_fields=["updated_by"])
+            _event(ret, user, ReturnEvent.Action.CREATE)
+        _apply_deadline_lock(ret, today=timezone.localdate())
+    return ret
+
+
+def return_save_values(
+    *,
+    user,
+    monthly_return: MonthlyReturn,
+    values: Mapping[str, object],
+    comments: Mapping[str, str] | None = None,
+    expected_version: int,
+    source: str = DataValue.Source.RETURN,
+    reason: str = "",
+) -> Findings:
+    """Store the figures typed into a draft; a changed version means someone else saved first.
+
+    Errors (not a number, out of bounds, a broken relation) reject the whole save; the caller
+    keeps what was typed. Warnings are returned for display. A figure accepted from a news
+    report is the same DataValue row (最多报一次): saving a value takes that row over.
+    """
+    comments = comments or {}
+    return_refresh_deadline_lock(monthly_return=monthly_return)
+    with transaction.atomic():
+        ret = _lock_row(monthly_return)
+        if not access.can_edit_region(user, ret.region):
+            raise PermissionDenied("您没有填报该区域报表的权限。")
+        if not ret.editable:
+            raise ReturnError(f"报表当前状态为“{ret.status_label}”，不能修改。")
+        indicators = selectors.return_indicators(dataset=ret.dataset)
+        window = selectors.return_value_window(region=ret.region, indicators=indicators, month=ret.month)
+        current = {ind.code: window.get((ind.code, ret.month)) for ind in indicators}
+        if ret.version != expected_version:
+            raise ReturnConflict(
+                monthly_return=ret,
+                values={c: dv.value if dv and dv.monthly_return_id == ret.pk else None for c, dv in current.items()},
+                comments={c: dv.comment if dv and dv.monthly_return_id == ret.pk else "" for c, dv in current.items()},
+            )
+        # Figures the form did not post keep their stored value, so relations see the whole form.
+        raw = {
+            ind.code: values[ind.code] if ind.code in values else _stored(current[ind.code], ret) for ind in indicators
+        }
+        merged_comments = {
+            ind.code: (comments[ind.code] if ind.code in comments else _stored_comment(current[ind.code], ret))
+            for ind in indicators
+        }
+        findings = validate_form(
+            indicators=indicators,
+            raw_values=raw,
+            comments=merged_comments,
+            rules=_rules(indicators),
+            history={ind.code: selectors.return_history(window, code=ind.code, month=ret.month) for ind in indicators},
+        )
+        if not findings.ok:
+            raise ReturnInvalid(findings)
+        changed = 0
+        for ind in indicators:
+            if ind.code not in values and ind.code not in comments:
+                continue
+            changed += _write_value(
+                ret=ret,
+                indicator=ind,
+                dv=current[ind.code],
+                new=findings.values[ind.code],
+                comment=(merged_comments[ind.code] or "").strip(),
+                user=user,
+                source=source,
+                reason=reason,
+            )
+        if changed:
+            ret.version += 1
+            ret.updated_by = user
+            ret.save(update_fields=["version", "updated_by", "updated_at"])
+            action = ReturnEvent.Action.IMPORT if source == DataValue.Source.IMPORT else ReturnEvent.Action.SAVE
+            _event(ret, user, action, reason=reason, coalesce=action == ReturnEvent.Action.SAVE)
+    monthly_return.refresh_from_db()
+    return findings
+
+
+def _stored(dv: DataValue | None, ret: MonthlyReturn) -> Decimal | None:
+    return dv.value if dv is not None and not selectors._is_suggestion(dv, ret) else None
+
+
+def _stored_comment(dv: DataValue | None, ret: MonthlyReturn) -> str:
+    return dv.comment if dv is not None and not selectors._is_suggestion(dv, ret) else ""
+
+
+def _write_value(
+    *,
+    ret: MonthlyReturn,
+    indicator: Indicator,
+    dv: DataValue | None,
+    new: Decimal | None,
+    comment: str,
+    user,
+    source: str,
+    reason: str,
+) -> int:
+    """Apply one cell; returns 1 if anything changed. Every change leaves a DataValueChange."""
+    now = timezone.now()
+    if dv is not None and selectors._is_suggestion(dv, ret):
+        if new is None:
+            return 0  # a news figure nobody has confirmed stays a suggestion
+        why = reason or f"确认新闻报道数值（原为 {display(dv.value)}）"
+    else:
+        why = reason
+    if dv is None:
+        if new is None:
+            return 0
+        dv = DataValue(
+            indicator=indicator,
+            region=ret.region,
+            period_type=MONTH,
+            period_start=ret.month,
+            value=new,
+            source=source,
+            status=VALUE_STATUS[ret.status],
+            comment=comment,
+            monthly_return=ret,
+            updated_by=user,
+            updated_at=now,
+        )
+        dv.full_clean()
+        dv.save()
+        _record_change(ret, indicator, dv, user, None, new, why or comment)
+        return 1
+    if new is None:
+        _record_change(ret, indicator, None, user, dv.value, None, why or "清空数值")
+        dv.delete()
+        return 1
+    old_value, old_comment = dv.value, dv.comment
+    taken_over = dv.monthly_return_id != ret.pk
+    if old_value == new and old_comment == comment and not taken_over:
+        return 0
+    dv.value, dv.comment, dv.updated_by, dv.updated_at = new, comment, user, now
+    dv.monthly_return, dv.status = ret, VALUE_STATUS[ret.status]
+    if taken_over:
+        dv.source = source
+    dv.full_clean()
+    dv.save(update_fields=["value", "comment", "updated_by", "updated_at", "monthly_return", "status", "source"])
+    if old_value != new or taken_over:
+        _record_change(ret, indicator, dv, user, old_value, new, why or comment)
+    else:
+        _record_change(ret, indicator, dv, user, old_value, new, f"修改备注：{comment or '（清空）'}")
+    return 1
+
+
+def _record_change(ret, indicator, dv, user, old, new, reason: str) -> None:
+    last = DataValueChange.objects.filter(monthly_return=ret, indicator=indicator).order_by("-at", "-id").first()
+    if (
+        last is not None
+        and last.user_id == getattr(user, "pk", None)
+        and not last.new_status
+        and timezone.now() - last.at < COALESCE_WINDOW
+        and last.new_value == old
+        and last.reason.startswith("修改备注") == reason.startswith("修改备注")
+    ):
+        # Keystroke-level autosaves: extend the open entry instead of writing one per pause.
+        last.new_value, last.at, last.data_value = new, timezone.now(), dv
+        last.reason = reason or last.reason
+        last.save(update_fields=["new_value", "at", "data_value", "reason"])
+        return
+    DataValueChange.objects.create(
+        data_value=dv,
+        indicator=indicator,
+        monthly_return=ret,
+        user=user,
+        old_value=old,
+        new_value=new,
+        reason=reason,
+    )
+
+
+# --- Workflow ------------------------------------------------------------------------------
+
+
+def return_submit(*, user, monthly_return: MonthlyReturn, expected_version: int | None = None) -> MonthlyReturn:
+    """草稿/已退回 → 已提交, once every rule holds and every warning is explained."""
+    return_refresh_deadline_lock(monthly_return=monthly_return)
+    with transaction.atomic():
+        ret = _lock_row(monthly_return)
+        if not access.can_edit_region(user, ret.region):
+            raise PermissionDenied("您没有提交该区域报表的权限。")
+        if not ret.editable:
+            raise ReturnError(f"报表当前状态为“{ret.status_label}”，不能提交。")
+        if expected_version is not None and ret.version != expected_version:
+            raise ReturnError("报表已被他人修改，请刷新页面核对后再提交。")
+        findings = return_check(monthly_return=ret, submitting=True)
+        if not findings.ok:
+            raise ReturnInvalid(findings, "报表未通过校验，不能提交。请按提示修改。")
+        if not any(v is not None for v in findings.values.values()):
+            raise ReturnError("报表没有填写任何数值，不能提交。")
+        now = timezone.now()
+        _transition(ret, user, ReturnEvent.Action.SUBMIT, MonthlyReturn.Status.SUBMITTED, reason="")
+        ret.submitted_by, ret.submitted_at = user, now
+        ret.save(update_fields=["submitted_by", "submitted_at"])
+        _notify(
+            _approvers_above(ret.region),
+            f"{ret.region.display_name}报送了{_label(ret)}，待审核",
+            _link(ret),
+        )
+    return ret
+
+
+def return_check(*, monthly_return: MonthlyReturn, submitting: bool = True) -> Findings:
+    """Validate the figures stored in a form, as submission would."""
+    ret = monthly_return
+    indicators = selectors.return_indicators(dataset=ret.dataset)
+    window = selectors.return_value_window(region=ret.region, indicators=indicators, month=ret.month)
+    current = {ind.code: window.get((ind.code, ret.month)) for ind in indicators}
+    return validate_form(
+        indicators=indicators,
+        raw_values={c: _stored(dv, ret) for c, dv in current.items()},
+        comments={c: _stored_comment(dv, ret) for c, dv in current.items()},
+        rules=_rules(indicators),
+        history={ind.code: selectors.return_history(window, code=ind.code, month=ret.month) for ind in indicators},
+        submitting=submitting,
+    )
+
+
+def return_approve(*, user, monthly_return: MonthlyReturn, note: str = "") -> MonthlyReturn:
+    """已提交 → 已审核 and locked; only an approver above the region, once its children are done."""
+    with transaction.atomic():
+        ret = _lock_row(monthly_return)
+        if not access.can_approve_region(user, ret.region):
+            raise PermissionDenied("只有上级区域的审核员可以审核此报表。")
+        if ret.status != MonthlyReturn.Status.SUBMITTED or ret.waived:
+            raise ReturnError(f"只有已提交的报表可以审核（当前：{ret.status_label}）。")
+        blocking = selectors.return_blocking_children(monthly_return=ret, today=timezone.localdate())
+        if blocking:
+            names = "、".join(f"{c.region.display_name}（{c.state_label}）" for c in blocking[:10])
+            more = f"等 {len(blocking)} 个" if len(blocking) > 10 else ""
+            raise ReturnError(f"下级区域尚未全部审核或免报：{names}{more}。请先处理下级报表。")
+        now = timezone.now()
+        _transition(ret, user, ReturnEvent.Action.APPROVE, MonthlyReturn.Status.APPROVED, reason=note)
+        ret.approved_by, ret.approved_at = user, now
+        ret.locked, ret.lock_reason, ret.locked_by, ret.locked_at = True, MonthlyReturn.LockReason.APPROVAL, user, now
+        ret.full_clean()
+        ret.save(update_fields=["approved_by", "approved_at", "locked", "lock_reason", "locked_by", "locked_at"])
+        _audit(user, "return_approve", ret, note=note)
+        _notify(_submitters(ret), f"{_label(ret)}已审核通过", _link(ret))
+    return ret
+
+
+def return_send_back(*, user, monthly_return: MonthlyReturn, reason: str) -> MonthlyReturn:
+    """已提交 → 已退回 with the approver's reason, which the form then shows to its staff."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写退回原因。"})
+    with transaction.atomic():
+        ret = _lock_row(monthly_return)
+        if not access.can_approve_region(user, ret.region):
+            raise PermissionDenied("只有上级区域的审核员可以退回此报表。")
+        if ret.status != MonthlyReturn.Status.SUBMITTED:
+            raise ReturnError(f"只有已提交的报表可以退回（当前：{ret.status_label}）。")
+        _transition(ret, user, ReturnEvent.Action.RETURN, MonthlyReturn.Status.RETURNED, reason=reason)
+        _audit(user, "return_send_back", ret, reason=reason)
+        _notify(_submitters(ret), f"{_label(ret)}被退回：{reason[:100]}", _link(ret))
+    return ret
+
+
+def return_unlock(*, user, monthly_return: MonthlyReturn, reason: str) -> MonthlyReturn:
+    """Lift a lock, explicitly and with a reason; an approved form goes back to its staff as 已退回."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写解锁原因。"})
+    with transaction.atomic():
+        ret = _lock_row(monthly_return)
+        if not _may_lock(user, ret.region):
+            raise PermissionDenied("只有上级审核员或管理员可以解锁。")
+        if not ret.locked:
+            raise ReturnError("该报表未锁定。")
+        old_reason = ret.lock_reason
+        ret.locked, ret.lock_reason, ret.locked_by, ret.locked_at = False, "", None, None
+        if old_reason == MonthlyReturn.LockReason.DEADLINE:
+            ret.deadline_lifted = True
+        ret.save(update_fields=["locked", "lock_reason", "locked_by", "locked_at", "deadline_lifted"])
+        if ret.status == MonthlyReturn.Status.APPROVED:
+            _transition(
+                ret, user, ReturnEvent.Action.UNLOCK, MonthlyReturn.Status.RETURNED, reason=f"解锁修改：{reason}"
+            )
+        else:
+            _event(ret, user, ReturnEvent.Action.UNLOCK, reason=reason)
+            _bump(ret)
+        _audit(user, "return_unlock", ret, reason=reason, lock_reason=old_reason)
+        _notify(_submitters(ret) or _staff_of(ret.region), f"{_label(ret)}已解锁：{reason[:100]}", _link(ret))
+    return ret
+
+
+def return_lock(*, user, monthly_return: MonthlyReturn, reason: str) -> MonthlyReturn:
+    """An administrator freezes a form (e.g. during an inspection); the reason is recorded."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写锁定原因。"})
+    with transaction.atomic():
+        ret = _lock_row(monthly_return)
+        if not (access.is_admin(user) and access.can_view_region(user, ret.region)):
+            raise PermissionDenied("只有管理员可以锁定报表。")
+        if ret.locked:
+            raise ReturnError(f"报表已处于锁定状态（{ret.get_lock_reason_display()}）。")
+        ret.locked, ret.lock_reason = True, MonthlyReturn.LockReason.ADMIN
+        ret.locked_by, ret.locked_at, ret.status_reason = user, timezone.now(), reason
+        ret.save(update_fields=["locked", "lock_reason", "locked_by", "locked_at", "status_reason"])
+        _event(ret, user, ReturnEvent.Action.LOCK, reason=reason)
+        _bump(ret)
+        _audit(user, "return_lock", ret, reason=reason)
+    return ret
+
+
+def return_waive(*, user, region: Region, dataset: DataSet, month: date, reason: str) -> MonthlyReturn:
+    """Excuse a region from one month's form, so that its parent can be approved without it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写免报原因。"})
+    if not access.can_approve_region(user, region):
+        raise PermissionDenied("只有上级区域的审核员可以设置免报。")
+    _check_applies(region=region, dataset=dataset, month=month)
+    with transaction.atomic():
+        ret = _lock_row(MonthlyReturn.objects.get_or_create(region=region, dataset=dataset, month=month)[0])
+        if ret.status in (MonthlyReturn.Status.SUBMITTED, MonthlyReturn.Status.APPROVED):
+            raise ReturnError("已提交或已审核的报表不能设为免报。")
+        if ret.waived:
+            raise ReturnError("该报表已是免报状态。")
+        ret.waived, ret.waiver_reason, ret.updated_by = True, reason, user
+        ret.save(update_fields=["waived", "waiver_reason", "updated_by", "updated_at"])
+        _event(ret, user, ReturnEvent.Action.WAIVE, reason=reason)
+        _bump(ret)
+        _audit(user, "return_waive", ret, reason=reason)
+    return ret
+
+
+def return_unwaive(*, user, monthly_return: MonthlyReturn, reason: str = "") -> MonthlyReturn:
+    with transaction.atomic():
+        ret = _lock_row(monthly_return)
+        if not access.can_approve_region(user, ret.region):
+            raise PermissionDenied("只有上级区域的审核员可以取消免报。")
+        if not ret.waived:
+            raise ReturnError("该报表不是免报状态。")
+        ret.waived, ret.waiver_reason, ret.updated_by = False, "", user
+        ret.save(update_fields=["waived", "waiver_reason", "updated_by", "updated_at"])
+        _event(ret, user, ReturnEvent.Action.UNWAIVE, reason=reason)
+        _bump(ret)
+        _audit(user, "return_unwaive", ret, reason=reason)
+    return ret
+
+
+def return_lock_overdue(*, today: date | None = None) -> int:
+    """Lock every draft past its deadline where the data set asks for it; safe to run repeatedly."""
+    today = today or timezone.localdate()
+    count = 0
+    candidates = MonthlyReturn.objects.filter(
+        dataset__lock_after_deadline=True,
+        locked=False,
+        waived=False,
+        deadline_lifted=False,
+        status=MonthlyReturn.Status.DRAFT,
+        month__lt=Period.containing(today).start,
+    ).select_related("dataset")
+    for ret in candidates:
+        with transaction.atomic():
+            count += _apply_deadline_lock(_lock_row(ret), today=today)
+    return count
+
+
+def return_refresh_deadline_lock(*, monthly_return: MonthlyReturn, today: date | None = None) -> MonthlyReturn:
+    """Lock a draft whose deadline has passed, if its data set says so (idempotent; its own transaction,
+    so the lock and its event stay even when the caller's action then fails)."""
+    with transaction.atomic():
+        if _apply_deadline_lock(_lock_row(monthly_return), today=today or timezone.localdate()):
+            monthly_return.refresh_from_db()
+    return monthly_return
+
+
+# --- Reminders -----------------------------------------------------------------------------
+
+
+def reminder_send(
+    *, user, region: Region, month: date, dataset: DataSet | None = None, message: str = ""
+) -> list[Notification]:
+    """Remind a region's staff of the forms still open for ``month``: in the portal, and by e-mail
+    to those who have an address (the transport is settings.EMAIL_BACKEND)."""
+    if not access.can_approve_region(user, region):
+        raise PermissionDenied("只能向下级区域催报。")
+    datasets = [dataset] if dataset else selectors.return_datasets_for(region=region)
+    forms = {r.dataset_id: r for r in MonthlyReturn.objects.filter(region=region, month=month)}
+    open_forms = [
+        ds
+        for ds in datasets
+        if not (forms.get(ds.pk) and (forms[ds.pk].waived or forms[ds.pk].status in ("submitted", "approved")))
+    ]
+    if not open_forms:
+        raise ReturnError(f"{region.display_name}的{Period(MONTH, month).label}报表均已报送，无需催报。")
+    recipients = _staff_of(region, below=access.scope_path(user) or "")
+    if not recipients:
+        raise ReturnError(f"{region.display_name}及其上级暂无填报员账号，无法催报。")
+    names = "、".join(ds.name for ds in open_forms)
+    deadline = min(ds.deadline_for(month) for ds in open_forms)
+    text = message.strip() or (
+        f"请尽快报送{region.display_name}{Period(MONTH, month).label}的{names}（截止 {deadline:%Y-%m-%d}）"
+    )
+    first = open_forms[0]
+    link = reverse(
+        "metrics:return_form", kwargs={"region_id": region.pk, "dataset": first.code, "month": f"{month:%Y-%m}"}
+    )
+    with transaction.atomic():
+        notes = _notify(recipients, text[:300], link)
+        for ds in open_forms:
+            if ds.pk in forms:
+                _event(forms[ds.pk], user, ReturnEvent.Action.REMIND, reason=text)
+        AuditEvent.objects.create(
+            user=user,
+            action="return_remind",
+            target=f"{region.display_name} {month:%Y-%m}",
+            detail={"region": region.pk, "datasets": [ds.code for ds in open_forms], "to": [u.pk for u in recipients]},
+        )
+        emails = [u.email for u in recipients if u.email]
+        if emails:
+            transaction.on_commit(lambda: _send_reminder_mail(emails, text))
+    return notes
+
+
+def _send_reminder_mail(emails: list[str], text: str) -> None:
+    try:
+        send_mail("【基层党建数据平台】催报提醒", text, settings.DEFAULT_FROM_EMAIL, emails)
+    except OSError:
+        # The portal notification is already stored; a mail outage must not undo it.
+        logger.exception("reminder e-mail failed")
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+def _check_applies(*, region: Region, dataset: DataSet, month: date) -> None:
+    if region.level not in dataset.levels:
+        raise ValidationError(f"{region.get_level_display()}不填报“{dataset.name}”。")
+    if month.day != 1:
+        raise ValidationError("月份应为当月第一天。")
+    if month > Period.containing(timezone.localdate()).start:
+        raise ValidationError("不能填报未来月份的报表。")
+
+
+def _lock_row(ret: MonthlyReturn) -> MonthlyReturn:
+    return (
+        MonthlyReturn.objects.select_for_update(of=("self",))
+        .select_related("region", "dataset", "updated_by")
+        .get(pk=ret.pk)
+    )
+
+
+def _apply_deadline_lock(ret: MonthlyReturn, *, today: date) -> int:
+    if (
+        ret.dataset.lock_after_deadline
+        and not ret.locked
+        and not ret.waived
+        and not ret.deadline_lifted
+        and ret.status == MonthlyReturn.Status.DRAFT
+        and today > ret.dataset.deadline_for(ret.month)
+    ):
+        ret.locked, ret.lock_reason, ret.locked_at = True, MonthlyReturn.LockReason.DEADLINE, timezone.now()
+        ret.save(update_fields=["locked", "lock_reason", "locked_at"])
+        _event(
+            ret, None, ReturnEvent.Action.LOCK, reason=f"超过截止日期 {ret.dataset.deadline_for(ret.month)} 自动锁定"
+        )
+        return 1
+    return 0
+
+
+def _transition(ret: MonthlyReturn, user, action: str, status: str, *, reason: str) -> None:
+    """Move the form and all its figures to ``status``; the figures' history notes the step."""
+    old = ret.status
+    ret.status = status
+    ret.status_reason = reason if status in (MonthlyReturn.Status.RETURNED,) else ""
+    ret.version += 1
+    ret.updated_by = user
+    ret.full_clean()
+    ret.save(update_fields=["status", "status_reason", "version", "updated_by", "updated_at"])
+    new_value_status = VALUE_STATUS[status]
+    values = list(ret.values.exclude(status=new_value_status))
+    now = timezone.now()
+    DataValueChange.objects.bulk_create(
+        DataValueChange(
+            data_value=dv,
+            indicator_id=dv.indicator_id,
+            monthly_return=ret,
+            user=user,
+            at=now,
+            old_value=dv.value,
+            new_value=dv.value,
+            old_status=dv.status,
+            new_status=new_value_status,
+            reason=f"{ReturnEvent.Action(action).label}{'：' + reason if reason else ''}",
+        )
+        for dv in values
+    )
+    ret.values.update(status=new_value_status)
+    _event(ret, user, action, old_status=old, new_status=status, reason=reason)
+
+
+def _bump(ret: MonthlyReturn) -> None:
+    ret.version += 1
+    ret.save(update_fields=["version", "updated_at"])
+
+
+def _event(ret, user, action, *, old_status="", new_status="", reason="", coalesce=False) -> ReturnEvent:
+    if coalesce:
+        last = ret.events.order_by("-at", "-id").first()
+        if (
+            last is not None
+            and last.action == action
+            and last.user_id == getattr(user, "pk", None)
+            and timezone.now() - last.at < COALESCE_WINDOW
+        ):
+            last.at = timezone.now()
+            last.save(update_fields=["at"])
+            return last
+    return ReturnEvent.objects.create(
+        monthly_return=ret,
+        action=action,
+        user=user,
+        old_status=old_status or ret.status,
+        new_status=new_status or ret.status,
+        reason=reason,
+    )
+
+
+def _audit(user, action: str, ret: MonthlyReturn, **detail) -> None:
+    AuditEvent.objects.create(
+        user=user,
+        action=action,
+        target=f"{ret.region.display_name} {ret.dataset.name} {ret.month:%Y-%m}"[:200],
+        detail={"monthly_return": ret.pk, **{k: v for k, v in detail.items() if v}},
+    )
+
+
+def _rules(indicators: list[Indicator]) -> list[ValidationRule]:
+    return list(
+        ValidationRule.objects.filter(active=True, left__in=indicators, right__in=indicators).select_related(
+            "left", "right"
+        )
+    )
+
+
+def _may_lock(user, region: Region) -> bool:
+    return access.can_approve_region(user, region) or (access.is_admin(user) and access.can_view_region(user, region))
+
+
+def _approvers_above(region: Region) -> list:
+    """The approvers of the nearest ancestor that has any: they are the ones who act."""
+    profiles = list(
+        Profile.objects.filter(
+            role=Profile.Role.APPROVER, region__path__in=region.ancestor_paths(include_self=False)
+        ).select_related("user", "region")
+    )
+    if not profiles:
+        return []
+    nearest = max(p.region.path for p in profiles)
+    return [p.user for p in profiles if p.region.path == nearest and p.user.is_active]
+
+
+def _staff_of(region: Region, below: str = "") -> list:
+    """Editors of the region, else of its nearest ancestor (still below ``below``) that has some."""
+    paths = [
+        p for p in region.ancestor_paths(include_self=True) if p == region.path or (p.startswith(below) and p != below)
+    ]
+    profiles = list(
+        Profile.objects.filter(role=Profile.Role.EDITOR, region__path__in=paths).select_related("user", "region")
+    )
+    if not profiles:
+        return []
+    nearest = max(p.region.path for p in profiles)
+    return [p.user for p in profiles if p.region.path == nearest and p.user.is_active]
+
+
+def _submitters(ret: MonthlyReturn) -> list:
+    """Who should hear about a decision on the form: its submitter, else the region's staff."""
+    if ret.submitted_by is not None and ret.submitted_by.is_active:
+        return [ret.submitted_by]
+    return _staff_of(ret.region)
+
+
+def _notify(users, message: str, link: str) -> list[Notification]:
+    return Notification.objects.bulk_create(
+        Notification(user=u, message=message[:300], link=link) for u in {u.pk: u for u in users}.values()
+    )
+
+
+def _label(ret: MonthlyReturn) -> str:
+    return f"{ret.region.display_name}{Period(MONTH, ret.month).label}“{ret.dataset.name}”"
+
+
+def _link(ret: MonthlyReturn) -> str:
+    return reverse(
+        "metrics:return_form",
+        kwargs={"region_id": ret.region_id, "dataset": ret.dataset.code, "month": f"{ret.month:%Y-%m}"},
+    )
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+__all__ = [
+    "ReturnConflict",
+    "ReturnError",
+    "ReturnInvalid",
+    "reminder_send",
+    "return_approve",
+    "return_check",
+    "return_get_or_create",
+    "return_lock",
+    "return_lock_overdue",
+    "return_refresh_deadline_lock",
+    "return_save_values",
+    "return_send_back",
+    "return_submit",
+    "return_unlock",
+    "return_unwaive",
+    "return_waive",
+]
