@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from metrics.models import DataValue, Indicator, Organisation, Region
+from metrics.models import DataSet, DataValue, Indicator, Organisation, Region
+from metrics.periods import MONTH, Period
 from portal import access
 from reports.models import Mention, Report
 
@@ -216,3 +218,58 @@ class MeSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="请求头中使用：Authorization: Token <token>")
     created = serializers.DateTimeField()
+
+
+# --- Writes ---------------------------------------------------------------------------------
+
+
+@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string"}], "example": 12})
+class RawValueField(serializers.CharField):
+    """A figure as typed: a number, or a string the return's own parser reads (１２, 1,234)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            raise serializers.ValidationError("请填写数字。")
+        return super().to_internal_value(str(data))
+
+
+class DataValueWriteSerializer(serializers.Serializer):
+    """A figure entered into the region's monthly return draft (the same cell a page would fill)."""
+
+    value = RawValueField(max_length=40, help_text="数值；按月度报表的校验规则检查")
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, help_text="备注")
+    form_version = serializers.IntegerField(
+        required=False, min_value=1, help_text="月度报表的版本号（乐观锁）；省略则以当前版本保存"
+    )
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, help_text="修改原因，记入历史")
+
+
+class DataValueCreateSerializer(DataValueWriteSerializer):
+    indicator = serializers.SlugRelatedField(
+        slug_field="code", queryset=Indicator.objects.filter(active=True), help_text="指标代码"
+    )
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), help_text="区域 id；不在本人填报范围内的区域返回 403"
+    )
+    period = serializers.CharField(max_length=10, help_text="月份，如 2024-03")
+    dataset = serializers.SlugRelatedField(
+        slug_field="code", queryset=DataSet.objects.all(), required=False, help_text="报表代码；指标属于多张报表时指定"
+    )
+
+    def validate_period(self, value: str) -> Period:
+        try:
+            period = Period.parse(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        if period.type != MONTH:
+            raise serializers.ValidationError("月度报表只接受月份，如 2024-03。")
+        return period
+
+
+class DataValueWriteResultSerializer(DataValueSerializer):
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="提示（不阻止保存）")
+    form = serializers.DictField(read_only=True, help_text="所属月度报表：id、状态、版本号")
+
+    class Meta(DataValueSerializer.Meta):
+        fields = [*DataValueSerializer.Meta.fields, "warnings", "form"]
+        read_only_fields = fields

@@ -16,15 +16,20 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from metrics.models import PATH_STEP, DataValue, Indicator, Organisation, Region
+from metrics import selectors
+from metrics import services as return_services
+from metrics.models import PATH_STEP, DataSet, DataValue, Indicator, MonthlyReturn, Organisation, Region
+from metrics.periods import MONTH
 from portal import access
 from portal.api import filters
 from portal.api import serializers as api_serializers
+from portal.api.exceptions import ApiError
 from portal.models import AuditEvent
 from portal.signals import client_ip
 from reports.models import Mention, Report
@@ -123,15 +128,182 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         description="按指标、区域子树、期间范围、来源和状态筛选；每个指标×区域×期间只有一个数（最多报一次）。",
     ),
     retrieve=extend_schema(summary="数据值详情"),
+    create=extend_schema(
+        summary="填报一个月度数值",
+        description=(
+            "写入该区域当月月度报表的草稿，与页面填报同一条路径（同样的校验、历史和乐观锁）。"
+            "该格已有数值时返回 409 already_reported（最多报一次），请改用 PATCH；"
+            "报表已提交、已审核或已锁定时返回 409。新闻报道采纳的待确认数值会被确认，而不是另存一份。"
+        ),
+        request=api_serializers.DataValueCreateSerializer,
+        responses={201: api_serializers.DataValueWriteResultSerializer},
+    ),
+    update=extend_schema(
+        summary="修改一个月度数值",
+        request=api_serializers.DataValueWriteSerializer,
+        responses=api_serializers.DataValueWriteResultSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="修改一个月度数值（部分字段）",
+        request=api_serializers.DataValueWriteSerializer,
+        responses=api_serializers.DataValueWriteResultSerializer,
+    ),
+    destroy=extend_schema(summary="清空一个月度数值", description="在草稿中清空该格；已提交或锁定的报表返回 409。"),
 )
-class DataValueViewSet(viewsets.ReadOnlyModelViewSet):
+class DataValueViewSet(viewsets.ModelViewSet):
     serializer_class = api_serializers.DataValueSerializer
     filterset_class = filters.DataValueFilter
 
     def get_queryset(self):
-        qs = DataValue.objects.select_related("indicator", "region", "campaign", "updated_by")
+        qs = DataValue.objects.select_related("indicator", "region", "campaign", "updated_by", "monthly_return")
         qs = access.filter_for_user(self.request.user, qs)
         return qs.order_by("-period_start", "indicator__order", "region__path", "id")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = _valid(api_serializers.DataValueCreateSerializer, request)
+        indicator, region, period = data["indicator"], data["region"], data["period"]
+        if not access.can_edit_region(request.user, region):
+            raise PermissionDenied("您没有填报该区域报表的权限。")
+        dataset = _dataset_for(indicator, region, data.get("dataset"))
+        ret = return_services.return_get_or_create(
+            user=request.user, region=region, dataset=dataset, month=period.start
+        )
+        existing = DataValue.objects.filter(
+            indicator=indicator, region=region, period_type=MONTH, period_start=period.start
+        ).first()
+        # A news figure nobody has confirmed is a suggestion in this cell: saving confirms it.
+        # Anything else already fills the cell, and a figure is reported once (最多报一次).
+        if existing is not None and not (
+            existing.source == DataValue.Source.REPORT and existing.monthly_return_id != ret.pk
+        ):
+            raise ApiError(
+                f"{region.display_name} {period.label}的“{indicator.name}”已有数值，请用 PATCH 修改该数值。",
+                f"This cell already holds a figure (id {existing.pk}); change it with PATCH.",
+                code="already_reported",
+                extra={"existing_id": existing.pk},
+            )
+        dv, warnings = _save_cell(request, ret, indicator, data)
+        return Response(_write_result(dv, ret, warnings), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        dv = self.get_object()
+        partial = kwargs.get("partial", False)
+        data = _valid(api_serializers.DataValueWriteSerializer, request, partial=partial)
+        ret = _return_of(request, dv)
+        dv, warnings = _save_cell(request, ret, dv.indicator, data)
+        return Response(_write_result(dv, ret, warnings))
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        dv = self.get_object()
+        ret = _return_of(request, dv)
+        _save_cell(request, ret, dv.indicator, {"value": None, "reason": request.query_params.get("reason", "")})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _valid(serializer_class, request: Request, *, partial: bool = False) -> dict:
+    serializer = serializer_class(data=request.data, partial=partial, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _dataset_for(indicator: Indicator, region: Region, requested: DataSet | None) -> DataSet:
+    """The form of the region's level that holds the indicator (or the one the client named)."""
+    datasets = selectors.return_datasets_for(region=region, datasets=DataSet.objects.filter(indicators=indicator))
+    if requested is not None:
+        if requested not in datasets:
+            raise ValidationError(
+                {"dataset": [f"“{requested.name}”不含该指标，或{region.get_level_display()}不填报。"]}
+            )
+        return requested
+    if not datasets:
+        raise ValidationError({"indicator": [f"{region.get_level_display()}的月度报表中没有指标“{indicator.name}”。"]})
+    return datasets[0]
+
+
+def _return_of(request: Request, dv: DataValue) -> MonthlyReturn:
+    if not access.can_edit_region(request.user, dv.region):
+        raise PermissionDenied("您没有填报该区域报表的权限。")
+    if dv.period_type != MONTH:
+        raise ApiError(
+            "只有月度数值可以通过月度报表修改；年度、季度数值来自新闻报道，请在报道审核中更正。",
+            "Only monthly figures belong to a monthly return; correct annual or quarterly figures in report review.",
+            code="not_a_monthly_figure",
+        )
+    dataset = dv.monthly_return.dataset if dv.monthly_return_id else _dataset_for(dv.indicator, dv.region, None)
+    return return_services.return_get_or_create(
+        user=request.user, region=dv.region, dataset=dataset, month=dv.period_start
+    )
+
+
+def _refuse_if_not_editable(ret: MonthlyReturn) -> None:
+    form = {"id": ret.pk, "status": ret.status, "locked": ret.locked, "lock_reason": ret.lock_reason}
+    if ret.waived:
+        raise ApiError(
+            "该报表已设为免报，不能填报。", "This monthly return is waived.", code="waived", extra={"form": form}
+        )
+    if ret.locked or ret.status == MonthlyReturn.Status.APPROVED:
+        why = ret.get_lock_reason_display() or "已审核"
+        raise ApiError(
+            f"报表已锁定（{why}），不能修改；如需修改请联系审核员解锁。",
+            f"The monthly return is locked ({ret.lock_reason or 'approved'}); ask an approver to unlock it.",
+            code="locked",
+            extra={"form": form},
+        )
+    if ret.status == MonthlyReturn.Status.SUBMITTED:
+        raise ApiError(
+            "报表已提交，等待审核，不能修改；如需修改请联系审核员退回。",
+            "The monthly return is submitted and awaits approval; ask the approver to send it back first.",
+            code="submitted",
+            extra={"form": form},
+        )
+
+
+def _save_cell(request: Request, ret: MonthlyReturn, indicator: Indicator, data: dict):
+    """One cell through the returns service; its refusals become the API's error bodies."""
+    _refuse_if_not_editable(ret)
+    comments = {indicator.code: data["comment"]} if "comment" in data else None
+    values = {indicator.code: data["value"]} if "value" in data else {}
+    try:
+        findings = return_services.return_save_values(
+            user=request.user,
+            monthly_return=ret,
+            values=values,
+            comments=comments,
+            expected_version=data.get("form_version") or ret.version,
+            reason=data.get("reason", ""),
+        )
+    except return_services.ReturnInvalid as exc:
+        fields = {("value" if code == indicator.code else code): msgs for code, msgs in exc.findings.errors.items()}
+        raise ValidationError(fields) from None
+    except return_services.ReturnConflict as exc:
+        theirs = exc.values.get(indicator.code)
+        raise ApiError(
+            str(exc),
+            "Someone else saved this monthly return first; nothing was written. Check their figure and retry.",
+            code="version_conflict",
+            extra={
+                "current_value": None if theirs is None else str(theirs),
+                "form_version": exc.monthly_return.version,
+            },
+        ) from None
+    except return_services.ReturnError as exc:
+        ret.refresh_from_db()
+        _refuse_if_not_editable(ret)
+        raise ApiError(str(exc), "The monthly return cannot be changed now.", code="not_editable") from None
+    ret.refresh_from_db()
+    dv = (
+        DataValue.objects.select_related("indicator", "region", "campaign", "updated_by")
+        .filter(indicator=indicator, region=ret.region, period_type=MONTH, period_start=ret.month)
+        .first()
+    )
+    return dv, findings.warnings.get(indicator.code, [])
+
+
+def _write_result(dv: DataValue, ret: MonthlyReturn, warnings: list[str]) -> dict:
+    body = dict(api_serializers.DataValueSerializer(dv).data)
+    body["warnings"] = warnings
+    body["form"] = {"id": ret.pk, "status": ret.status, "version": ret.version}
+    return body
 
 
 @extend_schema_view(
