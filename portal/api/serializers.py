@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from metrics.models import DataSet, DataValue, Indicator, Organisation, Region
+from metrics.models import Campaign, DataSet, DataValue, Indicator, Organisation, Region
 from metrics.periods import MONTH, Period
 from portal import access
+from reports.ingest import IngestError, text_from_paste, text_from_upload
 from reports.models import Mention, Report
 
 
@@ -273,3 +276,110 @@ class DataValueWriteResultSerializer(DataValueSerializer):
     class Meta(DataValueSerializer.Meta):
         fields = [*DataValueSerializer.Meta.fields, "warnings", "form"]
         read_only_fields = fields
+
+
+class ReportSubmitSerializer(serializers.Serializer):
+    """A news report as pasted text (JSON or form) or as an uploaded file (multipart)."""
+
+    title = serializers.CharField(max_length=200)
+    source_kind = serializers.ChoiceField(choices=Report.SourceKind.choices)
+    source_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    published = serializers.DateField()
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), help_text="所属区域 id；不在本人填报范围内的区域返回 403"
+    )
+    campaign = serializers.SlugRelatedField(
+        slug_field="code", queryset=Campaign.objects.all(), required=False, allow_null=True, help_text="活动代码"
+    )
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, help_text="粘贴的正文")
+    file = serializers.FileField(
+        required=False, help_text="或上传 .txt（UTF-8/GBK/UTF-16）、.docx、文字版 .pdf、.html；按内容识别"
+    )
+
+    def validate_published(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError("发布日期不能晚于今天。")
+        return value
+
+    def validate(self, attrs):
+        text, upload = attrs.get("text") or "", attrs.get("file")
+        if upload and text.strip():
+            raise serializers.ValidationError({"text": ["请只选择一种方式：粘贴正文或上传文件。"]})
+        try:
+            if upload:
+                limit = settings.REPORT_MAX_UPLOAD_BYTES
+                if upload.size > limit:
+                    raise IngestError(
+                        f"文件过大：{upload.size / 1024 / 1024:.1f} MB，上限为 {limit / 1024 / 1024:.0f} MB。"
+                    )
+                attrs["ingested"] = text_from_upload(upload.read())
+            elif text.strip():
+                attrs["ingested"] = text_from_paste(text)
+            else:
+                raise serializers.ValidationError({"text": ["请粘贴报道正文或上传文件；正文不能为空。"]})
+        except IngestError as exc:
+            raise serializers.ValidationError({"file" if upload else "text": [str(exc)]}) from None
+        return attrs
+
+
+class MentionOutcomeSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="created / linked / kept / unchanged / rejected")
+    message = serializers.CharField(help_text="结果说明（中文）")
+    data_value = serializers.IntegerField(allow_null=True, help_text="采纳后对应的数据值 id")
+    mention = MentionSerializer()
+
+
+class AggregateQuerySerializer(serializers.Serializer):
+    indicator = serializers.ListField(
+        child=serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all()),
+        min_length=1,
+        max_length=20,
+        help_text="指标代码，可重复（最多 20 个）",
+    )
+    region = serializers.IntegerField(required=False, help_text="区域 id，默认为本人可见范围的顶层；取其整棵子树")
+    period_from = serializers.CharField(max_length=10, help_text="期间起，如 2024-01、2024-Q1、2024")
+    period_to = serializers.CharField(max_length=10, required=False, help_text="期间止（含），默认同 period_from")
+    group_by = serializers.ChoiceField(
+        choices=["region", "month", "quarter", "year", "campaign"],
+        required=False,
+        help_text="按下级区域、月、季、年或活动分组；省略则每个指标一个数",
+    )
+    include_submitted = serializers.BooleanField(default=False, help_text="是否计入已提交未审核的数据")
+    source = serializers.ChoiceField(choices=DataValue.Source.choices, required=False, help_text="只计某一来源")
+
+    MAX_MONTHS = 120
+
+    def validate(self, attrs):
+        try:
+            first = Period.parse(attrs["period_from"])
+            last = Period.parse(attrs.get("period_to") or attrs["period_from"])
+        except ValueError as exc:
+            raise serializers.ValidationError({"period_from": [str(exc)]}) from None
+        if last.end <= first.start:
+            raise serializers.ValidationError({"period_to": ["期间止不能早于期间起。"]})
+        months = (last.end.year - first.start.year) * 12 + last.end.month - first.start.month
+        if months > self.MAX_MONTHS:
+            raise serializers.ValidationError({"period_to": [f"期间跨度不能超过 {self.MAX_MONTHS} 个月。"]})
+        attrs["first"], attrs["last"] = first, last
+        return attrs
+
+
+class AggregateRowSerializer(serializers.Serializer):
+    indicator = serializers.CharField(help_text="指标代码")
+    indicator_name = serializers.CharField()
+    unit = serializers.CharField()
+    group = serializers.DictField(allow_null=True, help_text="分组：{type, id|code, name}；不分组时为 null")
+    period = serializers.CharField(help_text="该数所属期间，如 2024-Q1 或 2024-01~2024-05")
+    value = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    count = serializers.IntegerField(help_text="计入的数据个数")
+    by_source = serializers.DictField(child=serializers.DecimalField(max_digits=24, decimal_places=4))
+
+
+class AggregateSerializer(serializers.Serializer):
+    region = serializers.DictField()
+    period = serializers.CharField()
+    period_label = serializers.CharField()
+    group_by = serializers.CharField(allow_null=True)
+    include_submitted = serializers.BooleanField()
+    source = serializers.CharField(allow_null=True)
+    results = AggregateRowSerializer(many=True)

@@ -13,6 +13,7 @@ router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("data-values", views.DataValueViewSet, basename="data-value")
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("mentions", views.MentionViewSet, basename="mention")
+router.register("aggregates", views.AggregateViewSet, basename="aggregate")
 
 app_name = "api"
 urlpatterns = [

@@ -13,18 +13,19 @@ from django.shortcuts import render
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from metrics import selectors
+from metrics import aggregation, selectors
 from metrics import services as return_services
-from metrics.models import PATH_STEP, DataSet, DataValue, Indicator, MonthlyReturn, Organisation, Region
+from metrics.models import PATH_STEP, Campaign, DataSet, DataValue, Indicator, MonthlyReturn, Organisation, Region
 from metrics.periods import MONTH
 from portal import access
 from portal.api import filters
@@ -32,6 +33,7 @@ from portal.api import serializers as api_serializers
 from portal.api.exceptions import ApiError
 from portal.models import AuditEvent
 from portal.signals import client_ip
+from reports import services as report_services
 from reports.models import Mention, Report
 
 
@@ -309,9 +311,22 @@ def _write_result(dv: DataValue, ret: MonthlyReturn, warnings: list[str]) -> dic
 @extend_schema_view(
     list=extend_schema(summary="新闻报道列表"),
     retrieve=extend_schema(summary="新闻报道详情（含解析出的指标提及）"),
+    create=extend_schema(
+        summary="提交新闻报道",
+        description=(
+            "JSON 或表单提交粘贴的正文，或 multipart 上传文件（按内容识别格式）。报道先保存，再排队解析；"
+            "状态 pending → parsing → parsed / failed，可轮询详情。与已提交报道正文相同的，关联到原报道，不重复解析。"
+        ),
+        request={
+            "application/json": api_serializers.ReportSubmitSerializer,
+            "multipart/form-data": api_serializers.ReportSubmitSerializer,
+        },
+        responses={201: api_serializers.ReportSerializer},
+    ),
 )
-class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.ReportFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         qs = Report.objects.select_related("region", "campaign")
@@ -322,7 +337,32 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         if self.action == "retrieve":
             return api_serializers.ReportDetailSerializer
+        if self.action == "create":
+            return api_serializers.ReportSubmitSerializer
         return api_serializers.ReportSerializer
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = _valid(api_serializers.ReportSubmitSerializer, request)
+        upload = data.get("file")
+        report = report_services.report_submit(
+            user=request.user,
+            title=data["title"],
+            source_kind=data["source_kind"],
+            source_name=data["source_name"],
+            published=data["published"],
+            region=data["region"],
+            campaign=data.get("campaign"),
+            text=data["ingested"].text,
+            original_filename=upload.name if upload else "",
+        )
+        report.refresh_from_db()
+        return Response(api_serializers.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="重新解析失败的报道", request=None, responses=api_serializers.ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk=None) -> Response:
+        report = report_services.report_retry(user=request.user, report=self.get_object())
+        return Response(api_serializers.ReportSerializer(report).data)
 
 
 @extend_schema_view(
@@ -336,6 +376,100 @@ class MentionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         qs = Mention.objects.select_related("indicator", "region")
         return access.filter_for_user(self.request.user, qs, "report__region").order_by("report_id", "start")
+
+    @extend_schema(
+        summary="采纳指标提及",
+        description="采纳后填入该指标×区域×期间唯一的数据值；该格已有数据时只作关联，不重复录入（最多报一次）。",
+        request=None,
+        responses=api_serializers.MentionOutcomeSerializer,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def accept(self, request: Request, pk=None) -> Response:
+        outcome = report_services.mention_accept(user=request.user, mention=self.get_object())
+        dv = outcome.data_value
+        return self._outcome(outcome.status, outcome.message, dv.pk if dv is not None else None)
+
+    @extend_schema(
+        summary="驳回指标提及",
+        description="驳回；由它生成且尚未审核的数据值一并撤回。",
+        request=None,
+        responses=api_serializers.MentionOutcomeSerializer,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reject(self, request: Request, pk=None) -> Response:
+        message = report_services.mention_reject(user=request.user, mention=self.get_object())
+        return self._outcome("rejected", message, None)
+
+    def _outcome(self, outcome: str, message: str, data_value: int | None) -> Response:
+        mention = self.get_queryset().get(pk=self.kwargs["pk"])
+        body = {"status": outcome, "message": message, "data_value": data_value, "mention": mention}
+        return Response(api_serializers.MentionOutcomeSerializer(body).data)
+
+
+class AggregateViewSet(viewsets.ViewSet):
+    """The dashboards' aggregation service, with the same covering rule (no figure counted twice)."""
+
+    @extend_schema(
+        summary="汇总",
+        description=(
+            "指标 × 区域子树 × 期间范围 × 分组，按各指标自己的汇总规则（流量求和、存量取期末、比率重算）。"
+            "默认只计已审核数据。与数据看板使用同一汇总服务。"
+        ),
+        parameters=[api_serializers.AggregateQuerySerializer],
+        responses=api_serializers.AggregateSerializer,
+    )
+    def list(self, request: Request) -> Response:
+        params = {**request.query_params.dict(), "indicator": request.query_params.getlist("indicator")}
+        query = api_serializers.AggregateQuerySerializer(data=params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        if q.get("region") is not None:
+            region = access.get_region_for_user(request.user, q["region"])
+        else:
+            region = access.scope_root(request.user)
+            if region is None:
+                raise NotFound()
+        totals = aggregation.indicator_totals(
+            indicators=q["indicator"],
+            region=region,
+            period_range=aggregation.MonthRange.of(q["first"], q["last"]),
+            group_by=q.get("group_by"),
+            include_submitted=q["include_submitted"],
+            source=q.get("source"),
+        )
+        rng = aggregation.MonthRange.of(q["first"], q["last"])
+        body = {
+            "region": {"id": region.pk, "name": region.display_name},
+            "period": rng.code,
+            "period_label": rng.label,
+            "group_by": q.get("group_by"),
+            "include_submitted": q["include_submitted"],
+            "source": q.get("source"),
+            "results": [_aggregate_row(total) for total in totals],
+        }
+        return Response(api_serializers.AggregateSerializer(body).data)
+
+
+def _aggregate_row(total) -> dict:
+    key = total.key
+    if isinstance(key, Region):
+        group = {"type": "region", "id": key.pk, "name": key.display_name}
+    elif isinstance(key, Campaign):
+        group = {"type": "campaign", "code": key.code, "name": key.name}
+    elif key is not None:
+        group = {"type": "period", "code": key.code, "name": key.label}
+    else:
+        group = None
+    return {
+        "indicator": total.indicator.code,
+        "indicator_name": total.indicator.name,
+        "unit": total.indicator.unit,
+        "group": group,
+        "period": total.range.code,
+        "value": total.value,
+        "count": total.count,
+        "by_source": total.by_source,
+    }
 
 
 class MeView(APIView):
