@@ -31,6 +31,7 @@ class ReportSubmitForm(forms.Form):
     file = forms.FileField(
         label="或上传文件",
         required=False,
+        error_messages={"empty": "文件为空，请选择包含报道正文的文件。"},
         help_text="支持 .txt（UTF-8/GBK/UTF-16）、.docx、文字版 .pdf、.html；按内容识别，不看扩展名。",
     )
 
@@ -48,6 +49,8 @@ class ReportSubmitForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if "file" in self.errors:
+            return cleaned
         text, upload = cleaned.get("text") or "", cleaned.get("file")
         if upload and text.strip():
             raise forms.ValidationError("请只选择一种方式：粘贴正文或上传文件。")
