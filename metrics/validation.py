@@ -181,7 +181,7 @@ def validate_form(
         if not rule.active or rule.left.code not in codes or rule.right.code not in codes:
             continue
         left, right = findings.values.get(rule.left.code), findings.values.get(rule.right.code)
-        if left is None or right is None or rule.left.code in findings.errors:
+        if left is None or right is None or rule.left.code in findings.errors or rule.right.code in findings.errors:
             continue
         if not rule.holds(left, right):
             findings.add_error(rule.left.code, relation_message(rule, left, right))
