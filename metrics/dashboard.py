@@ -1,0 +1,461 @@
+"""Reads behind the leaders' dashboards: KPI cards, trends, child-region comparison and ranking,
+campaign progress, completeness of returns, 换届, “五星” and news highlights.
+
+Every section is a :class:`Table` (the chart draws it, the page shows it beside the chart, the CSV
+download writes it), and the number of queries does not depend on the number of regions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from metrics import aggregation
+from metrics.aggregation import MonthRange, figures
+from metrics.filters import DashboardFilter
+from metrics.models import (
+    Campaign,
+    CampaignTarget,
+    DashboardPreset,
+    DataSet,
+    DataValue,
+    Indicator,
+    MonthlyReturn,
+    Region,
+)
+from metrics.periods import MONTH, Period
+from metrics.selectors import elections_due, star_distribution
+from portal import access
+
+MAX_KPIS = 8
+TREND_MONTHS = 24
+ELECTION_WINDOW_DAYS = 90
+NEWS_ITEMS = 6
+SECTIONS = ("kpis", "trend", "children", "ranking", "campaigns", "completeness", "elections", "stars", "news")
+
+
+@dataclass
+class Table:
+    """One dashboard section as rows: what the chart draws, the table shows and the CSV holds."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    links: list[str | None] = field(default_factory=list)  # region id to drill into, per row
+    note: str = ""
+
+
+@dataclass
+class DashboardParams:
+    region: Region
+    period: MonthRange
+    trend: MonthRange
+    indicator: Indicator
+    campaign: Campaign | None
+    category: str | None
+    source: str | None
+    include_submitted: bool
+    today: date
+
+    def query(self, **override) -> dict:
+        """The filter values as URL parameters, for links that keep the current view."""
+        params = {
+            "region": self.region.pk,
+            "period_from": Period(MONTH, self.period.start).code,
+            "period_to": Period(MONTH, _last_month(self.period)).code,
+            "indicator": self.indicator.pk,
+            "campaign": self.campaign.pk if self.campaign else "",
+            "category": self.category or "",
+            "source": self.source or "",
+            "submitted": "on" if self.include_submitted else "",
+        }
+        params.update(override)
+        return {k: v for k, v in params.items() if v not in ("", None)}
+
+
+def _last_month(rng: MonthRange) -> date:
+    return rng.month_starts()[-1]
+
+
+def dashboard_filter(*, user, data, region: Region) -> DashboardFilter:
+    """The bound filter set, defaulting the region to the one already resolved through access."""
+    data = data.copy()
+    data.setdefault("region", str(region.pk))
+    return DashboardFilter(data, queryset=DataValue.objects.all(), request=_RequestLike(user))
+
+
+class _RequestLike:
+    def __init__(self, user) -> None:
+        self.user = user
+
+
+def dashboard_params(*, user, region: Region, filterset: DashboardFilter, today: date | None = None) -> DashboardParams:
+    """Turn the filters into the dashboard's parameters, with sensible defaults.
+
+    The default period is the year to date up to the newest month with figures; a campaign
+    without an explicit period takes the campaign's own dates.
+    """
+    today = today or timezone.localdate()
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    include_submitted = bool(data.get("submitted"))
+    campaign = data.get("campaign")
+    first, last = data.get("period_from"), data.get("period_to")
+    if first is None and last is None and campaign and campaign.start:
+        first = Period.containing(campaign.start)
+        last = Period.containing(min(campaign.end or today, today))
+    if last is None:
+        horizon = aggregation.data_horizon(region=region, include_submitted=include_submitted)
+        last = Period.containing(horizon or Period.containing(today).previous().start)
+    if first is None:
+        first = Period.year(last.start.year)
+    if first.start >= last.end:
+        first, last = last, first
+    period = MonthRange(first.start, last.end)
+    trend_start = min(period.start, MonthRange(_add(period.end, -TREND_MONTHS), period.end).start)
+    indicator = data.get("indicator") or _default_indicator(data.get("category"))
+    return DashboardParams(
+        region=region,
+        period=period,
+        trend=MonthRange(trend_start, period.end),
+        indicator=indicator,
+        campaign=campaign,
+        category=data.get("category") or None,
+        source=data.get("source") or None,
+        include_submitted=include_submitted,
+        today=today,
+    )
+
+
+def _add(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _default_indicator(category: str | None) -> Indicator:
+    qs = Indicator.objects.filter(active=True)
+    if category:
+        qs = qs.filter(category=category)
+    return (
+        qs.filter(is_key=True, per_capita_base__isnull=False).order_by("order").first()
+        or qs.order_by("-is_key", "order").first()
+        or Indicator.objects.order_by("order").first()
+    )
+
+
+def kpi_indicators(*, user, region: Region, category: str | None = None) -> list[Indicator]:
+    """The KPI cards: the most specific preset for this region and role, else the key indicators."""
+    role = access.role_of(user) or ""
+    presets = (
+        DashboardPreset.objects.filter(region__path__in=region.ancestor_paths(include_self=True))
+        .filter(role__in=[role, ""])
+        .select_related("region")
+        .prefetch_related("indicators")
+    )
+    presets = list(presets) + list(DashboardPreset.objects.filter(region__isnull=True, role__in=[role, ""]))
+    chosen = None
+    if presets:
+        chosen = max(presets, key=lambda p: (p.region.depth if p.region else 0, p.role == role))
+    indicators = (
+        sorted(chosen.indicators.all(), key=lambda i: i.order)
+        if chosen
+        else list(Indicator.objects.filter(is_key=True, active=True).order_by("order"))
+    )
+    if category:
+        indicators = [i for i in indicators if i.category == category] or list(
+            Indicator.objects.filter(category=category, active=True).order_by("order")
+        )
+    return list(indicators)[:MAX_KPIS]
+
+
+def _change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
+    if now is None or not before:
+        return None
+    return ((Decimal(now) - Decimal(before)) * 100 / Decimal(before)).quantize(Decimal("0.1"))
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def dashboard_kpis(*, user, params: DashboardParams) -> Table:
+    """KPI cards with change against the previous period and the same period last year."""
+    indicators = kpi_indicators(user=user, region=params.region, category=params.category)
+    now, before, last_year = params.period, params.period.previous(), params.period.same_last_year()
+    found = figures(
+        indicators=indicators,
+        regions=[params.region],
+        ranges=[now, before, last_year],
+        include_submitted=params.include_submitted,
+        source=params.source,
+    )
+    table = Table(
+        "kpis",
+        "关键指标",
+        ["指标", "单位", params.period.label, "上期", "环比(%)", "上年同期", "同比(%)"],
+        note=f"上期：{before.label}；上年同期：{last_year.label}",
+    )
+    for ind in indicators:
+        value = found[(ind.pk, params.region.pk, now)].value
+        prev = found[(ind.pk, params.region.pk, before)].value
+        year = found[(ind.pk, params.region.pk, last_year)].value
+        table.rows.append([ind.name, ind.unit, value, prev, _change(value, prev), year, _change(value, year)])
+    return table
+
+
+def dashboard_trend(*, params: DashboardParams) -> Table:
+    """The chosen indicator month by month, with the same months a year earlier."""
+    months = params.trend.split(MONTH)
+    earlier = [m.same_last_year() for m in months]
+    found = figures(
+        indicators=[params.indicator],
+        regions=[params.region],
+        ranges=[*months, *earlier],
+        include_submitted=params.include_submitted,
+        source=params.source,
+    )
+    ind, rid = params.indicator, params.region.pk
+    table = Table("trend", f"月度趋势 · {ind.name}（{ind.unit}）", ["月份", "本期", "上年同月"])
+    for month, before in zip(months, earlier, strict=True):
+        table.rows.append([month.code, found[(ind.pk, rid, month)].value, found[(ind.pk, rid, before)].value])
+    return table
+
+
+def _child_figures(params: DashboardParams) -> tuple[list[Region], dict, Indicator | None]:
+    children = aggregation.children_of(params.region)
+    base = params.indicator.per_capita_base
+    indicators = [params.indicator, *([base] if base else [])]
+    found = figures(
+        indicators=indicators,
+        regions=children,
+        ranges=[params.period],
+        include_submitted=params.include_submitted,
+        source=params.source,
+    )
+    return children, found, base
+
+
+def dashboard_children(*, params: DashboardParams, computed=None) -> tuple[Table, Table]:
+    """Child regions side by side (bars) and their 亮赛比 ranking, per capita where possible."""
+    children, found, base = computed or _child_figures(params)
+    ind = params.indicator
+    compare = Table("children", f"下级区域对比 · {ind.name}（{ind.unit}）", ["区域", ind.name, "条数"])
+    rows = []
+    for child in children:
+        total = found[(ind.pk, child.pk, params.period)]
+        compare.rows.append([child.display_name, total.value, total.count])
+        compare.links.append(child.pk)
+        per_capita = None
+        if base is not None:
+            base_value = found[(base.pk, child.pk, params.period)].value
+            if total.value is not None and base_value:
+                per_capita = (Decimal(total.value) * 100 / Decimal(base_value)).quantize(Decimal("0.01"))
+            rows.append((child, total.value, base_value, per_capita))
+        else:
+            rows.append((child, total.value, None, None))
+    key = (lambda r: (r[3] is None, -(r[3] or 0))) if base else (lambda r: (r[1] is None, -(r[1] or 0)))
+    columns = ["名次", "区域", ind.name]
+    if base:
+        columns += [base.name, f"每百名{base.name.removesuffix('人数')}"]
+    ranking = Table("ranking", f"亮赛比排名 · {ind.name}", columns)
+    if base:
+        ranking.note = f"按每百{base.unit}{base.name.removesuffix('人数')}折算排名"
+    for rank, (child, value, base_value, per_capita) in enumerate(sorted(rows, key=key), start=1):
+        ranking.rows.append([rank, child.display_name, value, *([base_value, per_capita] if base else [])])
+        ranking.links.append(child.pk)
+    return compare, ranking
+
+
+def dashboard_campaigns(*, params: DashboardParams) -> Table:
+    """Targets of the region and its children against what has been achieved, % complete."""
+    targets = CampaignTarget.objects.filter(Q(region=params.region) | Q(region__parent=params.region))
+    if params.campaign:
+        targets = targets.filter(campaign=params.campaign)
+    targets = list(
+        targets.select_related("campaign", "indicator", "region")
+        .annotate(has_children=Exists(Region.objects.filter(parent=OuterRef("region_id"))))
+        .order_by("campaign__code", "region__path")
+    )
+    table = Table("campaigns", "活动目标进度", ["活动", "区域", "指标", "目标", "完成", "完成率(%)"])
+    if not targets:
+        return table
+    ranges = {}
+    for t in targets:
+        start = Period.containing(t.campaign.start or params.period.start).start
+        end_day = min(t.campaign.end or params.today, params.today, _add(params.period.end, -1))
+        end = Period.containing(end_day).end
+        ranges[t.pk] = MonthRange(start, max(end, _add(start, 1)))
+    regions = {}
+    for t in targets:
+        t.region.has_children = t.has_children
+        regions[t.region.pk] = t.region
+    indicators = {t.indicator.pk: t.indicator for t in targets}
+    found = figures(
+        indicators=list(indicators.values()),
+        regions=list(regions.values()),
+        ranges=sorted(set(ranges.values())),
+        include_submitted=params.include_submitted,
+        source=params.source,
+    )
+    for t in targets:
+        actual = found[(t.indicator.pk, t.region.pk, ranges[t.pk])].value
+        share = (Decimal(actual or 0) * 100 / t.target).quantize(Decimal("0.1")) if t.target else None
+        table.rows.append([t.campaign.name, t.region.display_name, t.indicator.name, t.target, actual, share])
+        table.links.append(t.region.pk)
+    return table
+
+
+def dashboard_completeness(*, params: DashboardParams) -> Table:
+    """Monthly returns of the period's last month per child region, counted by status."""
+    month = _last_month(params.period)
+    region = params.region
+    children = list(region.children.order_by("path").values_list("pk", "path", "name", "level", "parent_id"))
+    width = len(region.path) + 6
+    statuses = list(MonthlyReturn.Status)
+    table = Table(
+        "completeness",
+        f"月报完成情况 · {month.year}年{month.month}月",
+        ["区域", *[s.label for s in statuses], "未开始", "应报"],
+    )
+    if not children:
+        return table
+    counts: dict[tuple[str, str], int] = {}
+    for prefix, status, n in (
+        MonthlyReturn.objects.filter(region__path__startswith=region.path, month=month, waived=False)
+        .exclude(region=region)
+        .annotate(prefix=Substr("region__path", 1, width))
+        .values_list("prefix", "status")
+        .annotate(n=Count("id"))
+        .values_list("prefix", "status", "n")
+    ):
+        counts[(prefix, status)] = n
+    by_level: dict[tuple[str, str], int] = {}
+    for prefix, level, n in (
+        Region.objects.filter(path__startswith=region.path)
+        .exclude(pk=region.pk)
+        .annotate(prefix=Substr("path", 1, width))
+        .values_list("prefix", "level")
+        .annotate(n=Count("id"))
+        .values_list("prefix", "level", "n")
+    ):
+        by_level[(prefix, level)] = n
+    datasets = list(DataSet.objects.values_list("levels", flat=True))
+    for pk, path, name, level, _ in children:
+        due = sum(n * sum(1 for levels in datasets if lvl in levels) for (p, lvl), n in by_level.items() if p == path)
+        done = [counts.get((path, s.value), 0) for s in statuses]
+        child = Region(pk=pk, name=name, level=level, path=path, parent=region)
+        table.rows.append([child.display_name, *done, max(due - sum(done), 0), due])
+        table.links.append(pk)
+    return table
+
+
+def dashboard_elections(*, params: DashboardParams) -> Table:
+    """换届: organisations overdue and due within 90 days, soonest first."""
+    due = list(elections_due(region=params.region, today=params.today, within_days=ELECTION_WINDOW_DAYS)[:200])
+    overdue = sum(1 for o in due if o.next_election_due < params.today)
+    table = Table(
+        "elections",
+        "换届提醒",
+        ["党组织", "区域", "到期日", "状态"],
+        note=f"已逾期 {overdue} 个，{ELECTION_WINDOW_DAYS}天内到期 {len(due) - overdue} 个",
+    )
+    for org in due[:20]:
+        late = org.next_election_due < params.today
+        table.rows.append(
+            [org.name, org.region.display_name, org.next_election_due, "已逾期" if late else "90天内到期"]
+        )
+    table.overdue, table.upcoming = overdue, len(due) - overdue
+    return table
+
+
+def dashboard_stars(*, params: DashboardParams) -> Table:
+    """“五星” levels: how many organisations hold each number of stars, this year and last."""
+    year = _last_month(params.period).year
+    dist = star_distribution(region=params.region, year=year)
+    table = Table("stars", f"“五星”支部分布 · {year}年", ["星级", f"{year}年", f"{year - 1}年", "变化"])
+    for level, now, before in zip(dist["levels"], dist["current"], dist["previous"], strict=True):
+        table.rows.append([f"{level}星", now, before, now - before])
+    return table
+
+
+def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Table:
+    """Recent accepted figures from news reports, with their sentence and the report's title."""
+    values = (
+        filterset.qs.filter(source=DataValue.Source.REPORT, region__path__startswith=params.region.path)
+        .select_related("indicator", "region", "mention__report")
+        .order_by("-updated_at")[:NEWS_ITEMS]
+    )
+    table = Table("news", "新闻报道亮点", ["日期", "区域", "指标", "数值", "原文", "报道"])
+    for dv in values:
+        mention = dv.mention
+        report = mention.report if mention else None
+        table.rows.append(
+            [
+                dv.updated_at.date(),
+                dv.region.display_name,
+                dv.indicator.name,
+                dv.value,
+                _sentence(report.text, mention.start, mention.end) if report else "",
+                report.title if report else "",
+            ]
+        )
+    return table
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around a mention's span."""
+    stops = "。！？；\n"
+    left = max((text.rfind(c, 0, start) for c in stops), default=-1) + 1
+    rights = [i for i in (text.find(c, end) for c in stops) if i != -1]
+    right = min(rights) + 1 if rights else len(text)
+    return text[left:right].strip()[:200]
+
+
+def dashboard_data(*, user, params: DashboardParams, filterset: DashboardFilter) -> dict[str, Table]:
+    """Every section of the dashboard, in a number of queries that does not grow with regions."""
+    compare, ranking = dashboard_children(params=params)
+    return {
+        "kpis": dashboard_kpis(user=user, params=params),
+        "trend": dashboard_trend(params=params),
+        "children": compare,
+        "ranking": ranking,
+        "campaigns": dashboard_campaigns(params=params),
+        "completeness": dashboard_completeness(params=params),
+        "elections": dashboard_elections(params=params),
+        "stars": dashboard_stars(params=params),
+        "news": dashboard_news(params=params, filterset=filterset),
+    }
+
+
+def dashboard_section(*, user, params: DashboardParams, filterset: DashboardFilter, key: str) -> Table:
+    """One section alone (for its CSV download)."""
+    if key in ("children", "ranking"):
+        compare, ranking = dashboard_children(params=params)
+        return compare if key == "children" else ranking
+    if key == "kpis":
+        return dashboard_kpis(user=user, params=params)
+    if key == "news":
+        return dashboard_news(params=params, filterset=filterset)
+    return {
+        "trend": dashboard_trend,
+        "campaigns": dashboard_campaigns,
+        "completeness": dashboard_completeness,
+        "elections": dashboard_elections,
+        "stars": dashboard_stars,
+    }[key](params=params)
+
+
+def cell_text(value) -> str:
+    """How a cell is written in tables and CSV files."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return _fmt(value)
