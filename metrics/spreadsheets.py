@@ -286,8 +286,8 @@ def _read_sheet(preview, sheet_name, rows, user, default_month, indicators, data
     headers = {j: _text(rows[header_at][j]) for j in ind_cols}
     for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         row = list(row) + [None] * (max(columns, default=0) + 1 - len(row))
-        if all(_text(c) == "" for c in row):
-            continue
+        if all(_text(row[j]) == "" for j in ind_cols):
+            continue  # a template row nobody filled in: not an error, nothing to write
         out = ImportRow(sheet=sheet_name, number=offset)
         preview.rows.append(out)
         if len(preview.rows) > MAX_ROWS:
@@ -434,8 +434,6 @@ def _check_row(out: ImportRow, row, ind_cols: dict[int, Indicator], datasets: li
                 "values": {c: display(findings.values[c]) for c in posted},
             }
         )
-    if not out.items and not out.errors and not any(c.errors for c in out.cells):
-        out.errors.append("该行没有可导入的数值")
 
 
 # --- Import: confirm -----------------------------------------------------------------------
