@@ -81,9 +81,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    numerator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    per_capita_base = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    numerator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    per_capita_base = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     synonyms = serializers.ListField(source="synonym_list", child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -115,8 +115,8 @@ class DataValueSerializer(serializers.ModelSerializer):
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     period = serializers.CharField(source="period.code", read_only=True, help_text="如 2024、2024-Q1、2024-03")
-    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = DataValue
@@ -145,7 +145,7 @@ class DataValueSerializer(serializers.ModelSerializer):
 
 
 class MentionSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     region_name = serializers.CharField(source="region.name", read_only=True, default=None)
 
     class Meta:
@@ -175,7 +175,7 @@ class MentionSerializer(serializers.ModelSerializer):
 
 class ReportSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
-    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
