@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from celery import shared_task
 from django.db import connection, transaction
@@ -172,6 +173,12 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+@lru_cache(maxsize=4096)
+def _period(ptype: str, start: date) -> Period:
+    return Period(ptype, start)
+
+
+@lru_cache(maxsize=64)
 def _year_periods(year: int) -> tuple[list[Period], list[Period], Period]:
     months = [Period.month(year, m) for m in range(1, 13)]
     quarters = [Period.quarter(year, q) for q in range(1, 5)]
@@ -196,6 +203,7 @@ def _cells_for_year(
     are not recomputed (read from the roll-up table).
     """
     months, quarters, whole = _year_periods(year)
+    quarter_months = [months[i : i + 3] for i in (0, 3, 6, 9)]
     out: dict[int, dict[Period, Fig]] = {}
     for rid in order:
         below: dict[Period, Fig] = {}
@@ -208,12 +216,11 @@ def _cells_for_year(
             fig = mine.get(m) or below.get(m)
             if fig:
                 cells[m] = fig
-        for q in quarters:
+        for q, parts in zip(quarters, quarter_months, strict=True):
             fig = mine.get(q)
             if fig is None:
-                parts = q.month_starts()
-                if any(Period(MONTH, d) in mine for d in parts):
-                    fig = _combine_time([cells.get(Period(MONTH, d)) for d in parts], latest)
+                if any(m in mine for m in parts):
+                    fig = _combine_time([cells.get(m) for m in parts], latest)
                 else:
                     fig = below.get(q)
             if fig:
@@ -279,7 +286,7 @@ def _own_values(rows) -> dict[str, dict[int, dict[Period, Fig]]]:
     own: dict[str, dict[int, dict[Period, Fig]]] = {t: defaultdict(dict) for t in TIER_STATUSES}
     for rid, ptype, pstart, value, source, status in rows:
         fig = _single(value, source)
-        period = Period(ptype, pstart)
+        period = _period(ptype, pstart)
         for tier, statuses in TIER_STATUSES.items():
             if status in statuses:
                 own[tier][rid][period] = fig
@@ -328,27 +335,42 @@ def _recompute(indicator: Indicator, year: int, targets: set[int] | None, tree: 
         )
         for rid in targets:
             for period, fig in cells.get(rid, {}).items():
-                new_rows.append(
-                    IndicatorRollup(
-                        indicator=indicator,
-                        region_id=rid,
-                        period_type=period.type,
-                        period_start=period.start,
-                        tier=tier,
-                        total_return=fig[0],
-                        total_report=fig[1],
-                        total_import=fig[2],
-                        count_return=fig[3],
-                        count_report=fig[4],
-                        count_import=fig[5],
-                    )
-                )
+                new_rows.append((indicator.pk, rid, period.type, period.start, tier, *fig))
     if not full:
         IndicatorRollup.objects.filter(
             indicator=indicator, region_id__in=targets, period_start__gte=first, period_start__lte=last
         ).delete()
-    IndicatorRollup.objects.bulk_create(new_rows, batch_size=5000)
+    _write(new_rows)
     return len(new_rows)
+
+
+_WRITE_COLUMNS = (
+    "indicator_id",
+    "region_id",
+    "period_type",
+    "period_start",
+    "tier",
+    "total_return",
+    "total_report",
+    "total_import",
+    "count_return",
+    "count_report",
+    "count_import",
+)
+
+
+def _write(rows: list[tuple]) -> None:
+    if connection.vendor == "postgresql" and len(rows) > 1000:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY metrics_indicatorrollup ({', '.join(_WRITE_COLUMNS)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    IndicatorRollup.objects.bulk_create(
+        [IndicatorRollup(**dict(zip(_WRITE_COLUMNS, row, strict=True))) for row in rows], batch_size=5000
+    )
 
 
 _ROLLUP_COLUMNS = (
