@@ -14,14 +14,23 @@ from reports.ingest import IngestError, text_from_paste, text_from_upload
 from reports.models import Mention, Report
 
 
-class ScopedRegionField(serializers.PrimaryKeyRelatedField):
-    """A region id that must lie in the caller's subtree; others read as "does not exist"."""
+class WriteRegionField(serializers.PrimaryKeyRelatedField):
+    """Any existing region id; the service then refuses one outside the caller's scope with 403.
 
-    def get_queryset(self):
+    The browsable API's forms list only the caller's own regions, so no name of another
+    district appears on a page.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Region.objects.all())
+        super().__init__(**kwargs)
+
+    def get_choices(self, cutoff=None):
         request = self.context.get("request")
-        if request is None:
-            return Region.objects.none()
-        return access.regions_visible_to(request.user)
+        queryset = access.regions_visible_to(request.user) if request is not None else Region.objects.none()
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {self.to_representation(item): self.display_value(item) for item in queryset}
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -251,9 +260,7 @@ class DataValueCreateSerializer(DataValueWriteSerializer):
     indicator = serializers.SlugRelatedField(
         slug_field="code", queryset=Indicator.objects.filter(active=True), help_text="指标代码"
     )
-    region = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(), help_text="区域 id；不在本人填报范围内的区域返回 403"
-    )
+    region = WriteRegionField(help_text="区域 id；不在本人填报范围内的区域返回 403")
     period = serializers.CharField(max_length=10, help_text="月份，如 2024-03")
     dataset = serializers.SlugRelatedField(
         slug_field="code", queryset=DataSet.objects.all(), required=False, help_text="报表代码；指标属于多张报表时指定"
@@ -285,9 +292,7 @@ class ReportSubmitSerializer(serializers.Serializer):
     source_kind = serializers.ChoiceField(choices=Report.SourceKind.choices)
     source_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     published = serializers.DateField()
-    region = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(), help_text="所属区域 id；不在本人填报范围内的区域返回 403"
-    )
+    region = WriteRegionField(help_text="所属区域 id；不在本人填报范围内的区域返回 403")
     campaign = serializers.SlugRelatedField(
         slug_field="code", queryset=Campaign.objects.all(), required=False, allow_null=True, help_text="活动代码"
     )
