@@ -8,8 +8,27 @@ from dataclasses import dataclass
 from .units import BAD_NEXT, UNIT_FORMS, canonical_unit
 
 CN_DIGITS = {
-    "零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
-    "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
 }
 CN_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
@@ -159,7 +178,9 @@ def find_numbers(text: str) -> list[NumberMatch]:
         value = parse_number(m.group("num"))
         if value is not None:
             found.append(
-                NumberMatch(m.start(), m.end(), m.start(), value, "%", "%", _approx_before(text, m.start()), True, False)
+                NumberMatch(
+                    m.start(), m.end(), m.start(), value, "%", "%", _approx_before(text, m.start()), True, False
+                )
             )
     found.sort(key=lambda n: n.start)
     return found

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 _FULLWIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}
 _FULLWIDTH.update({"％": "%", "．": ".", "＋": "+", "－": "-", "〇": "〇", "\u3000": " "})
 
+_FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
+_NON_SPACE = re.compile(r"\S+")
 SENTENCE_END = "。!?！？\n…"
 CLAUSE_END = SENTENCE_END + ",，;；:：、 "
 # Characters that end a heading-free prose line; a line ending otherwise was cut by the
@@ -78,24 +80,39 @@ def compact(text: str) -> Compact:
         stripped = raw.strip()
         if not stripped:
             continue
-        if prev_line:
-            if _real_break(prev_line, stripped):
-                # Keep one newline, mapped to the first whitespace character after the text.
-                nl_at = line_start - 1
-                out.append("\n")
-                index.append(max(0, nl_at))
-                para_starts.append(len(out))
+        if prev_line and _real_break(prev_line, stripped):
+            # Keep one newline, mapped to the newline that ended the previous line.
+            out.append("\n")
+            index.append(max(0, line_start - 1))
+            para_starts.append(len(index))
         lead = len(raw) - len(raw.lstrip())
-        last_space = False
-        for k, ch in enumerate(raw[lead : lead + len(stripped)]):
-            if ch.isspace():
-                if last_space:
-                    continue
-                last_space = True
+        base = line_start + lead
+        # Runs of non-space characters are copied whole; each inner whitespace run becomes one space.
+        for m in _NON_SPACE.finditer(stripped):
+            if m.start() > 0:
                 out.append(" ")
-            else:
-                last_space = False
-                out.append(_FULLWIDTH.get(ch, ch))
-            index.append(line_start + lead + k)
+                index.append(base + m.start() - 1)
+            out.append(m.group().translate(_FULLWIDTH_TABLE))
+            index.extend(range(base + m.start(), base + m.end()))
         prev_line = stripped
     return Compact(text="".join(out), index=index, original_length=len(text), para_starts=para_starts)
+
+
+_QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉", '"': '"'}
+
+
+def quoted_spans(text: str) -> list[tuple[int, int, str]]:
+    """Spans (inner start, inner end, opening mark) of quotations and titles, innermost pairs only."""
+    spans: list[tuple[int, int, str]] = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if stack and ch == _QUOTE_PAIRS[stack[-1][0]]:
+            mark, start = stack.pop()
+            spans.append((start, i, mark))
+        elif ch in _QUOTE_PAIRS:
+            if ch == '"' and stack and stack[-1][0] == '"':
+                continue
+            stack.append((ch, i + 1))
+        elif ch == "\n":
+            stack.clear()  # an unbalanced quote never spans paragraphs
+    return spans

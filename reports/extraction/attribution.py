@@ -1,0 +1,246 @@
+"""Indicator attribution: which catalogue code a figure reports, read from its counted phrase and verbs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import catalogue as cat
+from .specs import IndicatorSpec
+from .units import EVENT_UNITS, MATERIAL_UNITS, MEASURE_UNITS
+
+_EVENT_CONTEXT = tuple(w for w in cat.EVENT_NOUNS if len(w) > 1 and w not in ("行动", "学习", "交流"))
+_PERSON_NOUNS = ("书记", "成员", "干部", "党员", "代表", "负责人", "委员", "主任", "群众", "人员", "员")
+_QUOTES = re.compile(r"[“”‘’\"「」『』]")
+
+
+@dataclass
+class Clue:
+    """What the text around one figure says; all strings are compact-text slices."""
+
+    unit: str
+    subject: str  # the counted noun phrase, campaign names removed
+    before: str  # from the clause start (or the previous figure) up to the number
+    clause_before: str  # from the clause start up to the number
+    after: str  # from the figure to the clause end
+    subject_after: bool  # the counted phrase follows the measure word (81个基层党组织)
+    sentence_before: str = ""  # from the sentence start up to the number
+
+
+def _has(text: str, words: tuple[str, ...]) -> bool:
+    return any(w in text for w in words)
+
+
+def _last_pos(text: str, words: tuple[str, ...]) -> int:
+    return max((text.rfind(w) for w in words), default=-1)
+
+
+def _head(subject: str, heads: tuple[str, ...]) -> int:
+    """End position of the rightmost head noun of the group in the subject, or -1.
+
+    A Chinese noun phrase ends in its head (非公企业|党组织), so the word ending last wins.
+    """
+    ends = [subject.rfind(h) + len(h) for h in heads if h in subject]
+    return max(ends) if ends else -1
+
+
+class Attributor:
+    """Maps a Clue to (indicator code or None, confidence), with the catalogue's extra synonyms."""
+
+    def __init__(self, indicators: list[IndicatorSpec] | None = None) -> None:
+        self.extra: dict[str, tuple[str, ...]] = {}
+        self.units: dict[str, str] = {spec.code: spec.unit for spec in cat.CORE}
+        for spec in indicators or ():
+            merged = self.extra.get(spec.code, ()) + tuple(s for s in spec.synonyms if s)
+            self.extra[spec.code] = merged
+            if spec.unit:
+                self.units[spec.code] = spec.unit
+
+    def attribute(self, clue: Clue) -> tuple[str | None, float]:
+        custom = self._custom(clue, head_only=True)
+        if custom and custom[0] not in cat.CORE_CODES:
+            return custom
+        code, conf = self._builtin(clue)
+        if code is None:
+            custom = custom or self._custom(clue, head_only=False)
+            if custom:
+                return custom
+        return code, conf
+
+    def _custom(self, clue: Clue, *, head_only: bool) -> tuple[str, float] | None:
+        subject = clue.subject
+        for code, synonyms in self.extra.items():
+            unit = self.units.get(code, "")
+            if unit and not _unit_compatible(unit, clue.unit):
+                continue
+            for syn in synonyms:
+                if subject.endswith(syn) if head_only else syn in subject or syn in clue.before:
+                    return code, 0.85 if head_only else 0.6
+        return None
+
+    def _builtin(self, c: Clue) -> tuple[str | None, float]:
+        if c.unit == "%":
+            return self._rate(c)
+        if c.unit == "元":
+            return self._money(c)
+        if c.unit in ("人", "人次"):
+            return self._people(c)
+        if c.unit in ("户", "户次"):
+            if _has(c.before, cat.VISIT_VERBS) or _has(c.subject, ("走访", "入户")):
+                return "households_visited", 0.9
+            return None, 0.0
+        if c.unit in MEASURE_UNITS:
+            return None, 0.0
+        return self._count(c)
+
+    def _rate(self, c: Clue) -> tuple[str | None, float]:
+        text = c.subject + c.before
+        if _has(text, cat.RATE_WORDS):
+            if _has(c.before[-6:], cat.GROWTH_WORDS) and not _has(c.subject, ("率",)):
+                return None, 0.0
+            return "rate", 0.9
+        if _has(c.clause_before, cat.GROWTH_WORDS):
+            return None, 0.0
+        return "rate", 0.6
+
+    def _money(self, c: Clue) -> tuple[str | None, float]:
+        text = c.before + c.subject
+        conf = 0.9
+        if not _has(text, cat.FUNDS_WORDS + cat.INVEST_WORDS + cat.WEAK_INVEST_WORDS):
+            text = c.clause_before
+            conf = 0.6
+        funds = _last_pos(text, cat.FUNDS_WORDS)
+        invest = _last_pos(text, cat.INVEST_WORDS)
+        if invest < 0 and funds < 0:
+            # 资金/经费 alone: money put in, unless it is income.
+            if _has(text, cat.WEAK_INVEST_WORDS) and not _has(text, ("收入", "增收", "收益")):
+                return "investment", 0.6
+            return None, 0.0
+        if (
+            _has(text, ("收入", "产值", "营业额", "增收", "销售额", "税收", "GDP", "生产总值"))
+            and max(funds, invest) < 0
+        ):
+            return None, 0.0
+        return ("funds_disbursed", conf) if funds > invest else ("investment", conf)
+
+    def _people(self, c: Clue) -> tuple[str | None, float]:
+        subject, before, after = c.subject, c.before, c.after
+        if _has(subject + before, cat.JOB_WORDS) and not _has(subject, ("群众", "党员", "干部")):
+            return "jobs", 0.85
+        if _has(after[:14], ("就业", "务工", "上岗")) and not _has(subject, ("党员", "干部")):
+            return "jobs", 0.75  # 带动300余名村民在家门口就业
+        cadre = _has(subject, cat.CADRE_WORDS)
+        masses = _has(subject, cat.MASSES_WORDS) and not cadre
+        # The verb closest to the number governs it: 发动党员3760名带动1.5万名群众.
+        groups = (
+            ("visit", cat.VISIT_VERBS),
+            ("participate", cat.PARTICIPANT_WORDS),
+            ("benefit", cat.BENEFIT_WORDS),
+            ("mobilize", cat.MOBILIZE_VERBS + cat.MASS_VERBS),
+        )
+        best, best_pos = None, -1
+        for name, words in groups:
+            pos = _last_pos(before, words)
+            if pos > best_pos:
+                best, best_pos = name, pos
+        if best is None:
+            # Nothing before: the verb may follow (8名领导班子成员分包联系16个村; 610人参加培训).
+            head = after[:12]
+            if _has(head, ("发放", "补贴", "资助", "救助", "慰问金", "奖励")):
+                return "beneficiaries", 0.7  # 为398名青年人才发放租房补贴
+            for name, words in groups:
+                if _has(head, words):
+                    best = name
+                    break
+            conf = 0.7
+        else:
+            conf = 0.85
+        if best == "visit":
+            return "people_visited", conf
+        if best == "participate":
+            return "event_participants", conf
+        if best == "mobilize" and _has(before, ("参与", "参加")) and _has(c.sentence_before, _EVENT_CONTEXT):
+            return "event_participants", conf  # 召开议事会36场,参与居民1200余人次: attendance
+        if best == "benefit" and _has(before, ("覆盖",)) and _has(c.sentence_before, _EVENT_CONTEXT):
+            return "event_participants", conf  # 开展宣讲120场,覆盖党员群众1.5万人次: the audience
+        if best == "benefit":
+            if cadre and subject.endswith("党员") and not _has(before, cat.MOBILIZE_VERBS):
+                return "party_members", conf  # 覆盖党员1.1万余名: the members an organisation has
+            if cadre and _has(before, cat.MOBILIZE_VERBS):
+                return "members_mobilized", conf
+            return "beneficiaries", conf
+        if best == "mobilize":
+            if cadre:
+                return "members_mobilized", conf
+            if masses:
+                return "masses_mobilized", conf
+            if _has(before, ("带动", "号召")):
+                return "masses_mobilized", 0.6
+            if _has(before, ("抽调", "下沉", "选派", "派驻", "下派")):
+                return "members_mobilized", 0.6
+            return None, 0.0
+        if _has(subject + before, ("发展党员", "新发展")) and "党员" in subject + before:
+            return None, 0.0  # newly recruited members are a flow the catalogue has no code for
+        if subject.endswith("党员") or _has(subject, ("正式党员", "预备党员", "在册党员")):
+            return "party_members", 0.75
+        if _has(subject, ("受众", "学员", "听众", "参训")):
+            return "event_participants", 0.75
+        if _has(subject, ("受益",)):
+            return "beneficiaries", 0.75
+        return None, 0.0
+
+    def _count(self, c: Clue) -> tuple[str | None, float]:
+        subject = c.subject
+        before = c.before
+        model_head = _head(subject, cat.MODEL_HEADS)
+        if (
+            model_head >= 0
+            and (
+                _has(subject, cat.MODEL_MARKERS)
+                or (
+                    _has(c.clause_before, ("创建", "评选", "命名", "认定", "打造"))
+                    and _has(c.clause_before, cat.MODEL_MARKERS)
+                )
+            )
+            and (not _has(subject, ("示范区",)) or _has(subject, ("示范点",)))
+        ):
+            return "model_units", 0.85
+        heads = (
+            ("service_centers", cat.SERVICE_CENTER_HEADS),
+            ("party_orgs", cat.PARTY_ORG_HEADS),
+            ("projects", cat.PROJECT_HEADS),
+            ("enterprises", cat.ENTERPRISE_HEADS),
+            ("jobs", ("就业岗位", "岗位")),
+        )
+        found = [(pos, code) for code, words in heads if (pos := _head(subject, words)) >= 0]
+        if found:
+            pos, code = max(found)
+            if _has(subject[pos:], _PERSON_NOUNS):
+                return None, 0.0  # 村党组织书记: the phrase counts people, not organisations
+            return code, 0.85
+        is_material = _has(subject, cat.MATERIAL_NOUNS) and (
+            _has(c.clause_before, cat.DISTRIBUTE_VERBS) or "宣传" in subject
+        )
+        if (c.unit in MATERIAL_UNITS or c.unit in ("份", "套")) and is_material:
+            return "materials_distributed", 0.85
+        if _has(subject + before, cat.PROBLEM_WORDS) and _has(subject + before, cat.SOLVE_VERBS):
+            return "problems_solved", 0.8
+        if c.unit in EVENT_UNITS:
+            if _has(subject, cat.EVENT_NOUNS) or _has(
+                before, ("开展", "举办", "召开", "组织", "举行", "讲授", "上党课")
+            ):
+                return "events_held", 0.8
+        elif _has(subject, ("党课", "主题党日", "培训班", "会议", "讲座", "宣讲")) and c.unit in ("个", "期"):
+            return "events_held", 0.6
+        return None, 0.0
+
+
+def _unit_compatible(spec_unit: str, unit: str) -> bool:
+    if spec_unit == unit:
+        return True
+    groups = ({"人", "名", "位", "人次"}, {"元", "万元", "亿元"}, {"个", "件", "项", "处", "家", "场", "次", "场次"})
+    return any(spec_unit in g and unit in g for g in groups)
+
+
+def clean_subject(subject: str) -> str:
+    return _QUOTES.sub("", subject)

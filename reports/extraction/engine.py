@@ -1,0 +1,545 @@
+"""The extractor: finds figures, rejects non-figures, and attributes each to an indicator, a place and a period."""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_left, bisect_right
+from typing import Any
+
+from . import catalogue as cat
+from .attribution import Attributor, Clue, clean_subject
+from .campaigns import CampaignMatcher
+from .numbers import CN_DIGITS, NumberMatch, find_numbers
+from .periods import find_periods, period_of
+from .regions import Place, PlaceIndex, detect_places, main_place
+from .segment import Token, add_words, tokenize
+from .specs import CampaignSpec, ExtractionContext, ExtractionResult, IndicatorSpec, PlaceSpec
+from .text import Compact, compact, quoted_spans
+
+logger = logging.getLogger(__name__)
+_CLAUSE_BREAK = "。!?！？;；,，:：\n "
+_SENTENCE_BREAK = "。!?！？;；\n"
+_NEWS_START = re.compile(r"(本报讯|又讯)")
+_TIME_AFTER_GE = re.compile(r"^(?:月|小时|工作日|季度|星期|周|年头|学期|昼夜|晚上|白天|钟头|半月|多月|余月|年度)")
+# A quotation this short is a slogan or a name (“三项工程、一项管理”), not reported speech.
+_SHORT_QUOTE = 16
+_SUBJECT_STOP_TAGS = frozenset(
+    {
+        "ad",
+        "v",
+        "p",
+        "c",
+        "u",
+        "uj",
+        "ul",
+        "ud",
+        "uv",
+        "uz",
+        "ug",
+        "d",
+        "r",
+        "m",
+        "q",
+        "y",
+        "e",
+        "o",
+        "f",
+        "t",
+        "vd",
+    }
+)
+_SKIP_BEFORE = (
+    "累计",
+    "共计",
+    "共有",
+    "总计",
+    "合计",
+    "达到",
+    "达",
+    "共",
+    "计",
+    "有",
+    "为",
+    "是",
+    "约",
+    "近",
+    "超过",
+    "超",
+    "逾",
+    "将近",
+    "突破",
+    "至少",
+    "多达",
+    "分别",
+    "已",
+    "上",
+)
+_FN_CHARS = set("的了和与及等、")
+
+
+class Extractor:
+    """Turns report text into indicator mentions and named campaigns (see the package docstring)."""
+
+    def __init__(
+        self,
+        indicators: list[IndicatorSpec] | None = None,
+        places: list[PlaceSpec] | None = None,
+        campaigns: list[CampaignSpec] | None = None,
+    ) -> None:
+        self.attributor = Attributor(indicators)
+        self.places = PlaceIndex(places)
+        self.campaigns = CampaignMatcher(campaigns)
+        # Region and campaign names become single tokens, so nouns around them segment cleanly.
+        words = {name: "ns" for name in self.places.by_name if len(name) >= 3}
+        words.update({name: "nz" for name in self.campaigns.names if len(name) >= 3 and "“" not in name})
+        if words:
+            add_words(words)
+
+    def extract(self, text: str, context: ExtractionContext | None = None, doc: str = "") -> ExtractionResult:
+        """Extract mentions and campaigns; never raises on odd input, returns empty lists instead."""
+        try:
+            return self._extract(
+                text if isinstance(text, str) else str(text or ""), context or ExtractionContext(), doc
+            )
+        except Exception:
+            return ExtractionResult()
+
+    # -- pipeline -------------------------------------------------------------------------
+
+    def _extract(self, text: str, context: ExtractionContext, doc: str) -> ExtractionResult:
+        comp = compact(text)
+        ct = comp.text
+        if not ct:
+            return ExtractionResult()
+        numbers = find_numbers(ct)
+        tokens = _segment_needed(ct, numbers)
+        doc_state = _Doc(comp, tokens)
+        places = [p for p in detect_places(ct, tokens, self.places) if not doc_state.in_short_quote(p.start)]
+        campaigns = self.campaigns.find(ct)
+        articles = _articles(comp)
+        periods = find_periods(ct)
+        result = ExtractionResult()
+        prev_end = -1
+        doc_main = main_place(places, 0, len(ct))
+        place_starts = [p.start for p in places]
+        article_mains: dict[int, Place | None] = {}
+        last: tuple[str | None, str] | None = None
+        for num in numbers:
+            if num.start < prev_end:
+                continue
+            verdict = self._keep(num, doc_state)
+            if verdict is None:
+                continue
+            prev_end = num.end
+            clue = self._clue(num, doc_state, campaigns, numbers)
+            doc_state.last_end = num.end
+            code, confidence = self.attributor.attribute(clue)
+            if code is None and last is not None and clue.before.startswith("其中") and last[1] == num.unit:
+                code, confidence = last[0], 0.6  # 其中省派第一书记12名: a share of the figure before
+            last = (code, num.unit)
+            a_start, a_end, heading_end = _article_of(articles, num.start)
+            if a_start not in article_mains:
+                article_mains[a_start] = main_place(places, a_start, a_end, heading_end)
+            place = _place_for(num, places, comp, article_mains[a_start], doc_main, place_starts)
+            region, region_key = self._region(place, context)
+            start, end = comp.original_span(num.start, num.end)
+            result.mentions.append(
+                {
+                    "doc": doc,
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end],
+                    "value": num.int_or_float,
+                    "unit": num.unit,
+                    "approx": num.approx,
+                    "subject": clue.subject[:60],
+                    "indicator": code,
+                    "region": region,
+                    "borderline": verdict,
+                    "period": self._period(num.start, periods, comp, a_start, context),
+                    "confidence": round(confidence, 2),
+                    "region_key": region_key,
+                }
+            )
+        for s, e, spec in campaigns:
+            start, end = comp.original_span(s, e)
+            result.campaigns.append(CampaignMatcher.record(spec, start, end))
+        return result
+
+    # -- rejection rules ------------------------------------------------------------------
+
+    def _keep(self, num: NumberMatch, d: _Doc) -> bool | None:
+        """None to reject the number, else the borderline flag."""
+        t = d.text
+        s, e = num.start, num.end
+        before = t[max(0, s - 6) : s]
+        after = t[e : e + 8]
+        if d.in_title(s) or d.in_short_quote(s):
+            return None  # numbers inside names of documents, slogans and programmes
+        if before.endswith("第") or (
+            before.endswith(("前", "后", "头")) and num.unit == "人" and num.written_unit == "名"
+        ):
+            return None  # ordinals and rankings: 第33次, 前10名
+        cs = d.clause_start(s)
+        if "每" in t[max(cs, d.previous_end(s)) : s]:
+            return None  # frequencies and rates: 每周一推进, 每人500元, 每名党员联系5至10户
+        if re.search(r"[\d一二三四五六七八九十两]\s*(?:至|到|-|—|~|～)$", before):
+            return None  # a range (5至10户) is a norm or target, not a count
+        if num.written_unit == "个" and _TIME_AFTER_GE.match(after):
+            return None  # durations: 3个月, 5个工作日
+        if num.unit == "小时" and "时长" not in t[max(0, s - 10) : s]:
+            return None  # 24小时值守, 仅一个小时
+        if before.endswith("分") and num.unit in ("批", "批次", "组", "期", "轮", "类", "步"):
+            return None  # 分3批次: how the work was split, not a count of it
+        if num.unit == "期" and re.match(r"^(?:工程|项目|建设|改造|规划|用地)", after):
+            return None  # 一期工程 is a phase, not a count
+        if num.unit in ("米", "公里", "千米") and re.search(r"[长宽高深]$", before):
+            return None  # a dimension of one object
+        if num.chinese:
+            return self._keep_chinese(num, d, cs)
+        return False
+
+    def _keep_chinese(self, num: NumberMatch, d: _Doc, cs: int) -> bool | None:
+        t = d.text
+        s, e = num.start, num.end
+        raw = t[s:e]
+        if num.written_unit == "方":
+            return None  # 四方, 多方: parties, not cubic metres
+        if num.value == 1 and num.unit != "%":
+            return None  # 一 is mostly an article: 一个党员, 一次全新尝试
+        if (num.bare_scale and t[max(0, s - 1) : s] not in ("上", "近")) or t[max(0, s - 2) : s] == "成千":
+            return None  # 千家万户, 万众一心
+        nxt = t[e : e + 1]
+        if nxt and (nxt in CN_DIGITS or nxt in "十百千万"):
+            return None  # 五位一体, 四面八方: parallel idioms
+        if t[max(0, s - 1) : s] in ("”", "》", "」", "』"):
+            return None  # “分散游击+集中清理”两种方式: a recap of named items
+        if re.search(r"(?:这|那|此|上述|以上|前|后|头|末|最后|其中|另外)$", t[max(0, s - 3) : s]):
+            return None
+        np = _noun_run(t, e)
+        if any(np.startswith(w) or np.endswith(w) for w in cat.ABSTRACT_NOUNS):
+            return None  # 两种方式, 三支力量, 四个意识
+        sentence_start = d.sentence_start(s)
+        if sentence_start == s and re.match(r"^[\u4e00-\u9fff]{0,6}[。:：]", t[e : e + 8]):
+            return None  # enumerated headings: 一个中心。两种方式。
+        if raw and raw[0] in "两" and num.written_unit in ("个", "项") and len(np) <= 2:
+            return None
+        return num.value <= 10  # small Chinese counts are where readers disagree
+
+    # -- attribution ----------------------------------------------------------------------
+
+    def _clue(self, num: NumberMatch, d: _Doc, campaigns: list, numbers: list[NumberMatch]) -> Clue:
+        t = d.text
+        cs = d.clause_start(num.start)
+        ce = d.clause_end(num.end)
+        prev_num_end = d.last_end if cs <= d.last_end <= num.start else cs
+        local_start = max(cs, prev_num_end)
+        before = t[local_start : num.start]
+        subject_after, _head_only = _noun_phrase_after(t, num.end, ce, campaigns, d)
+        subject = ""
+        is_after = False
+        if subject_after and num.unit not in ("元", "%") and not num.unit.endswith(("米", "亩", "公里", "顷")):
+            subject, is_after = _head_only, True
+        else:
+            subject = _noun_phrase_before(t, num.start, local_start, d)
+            subject = _strip_campaigns(subject, num.start - len(subject), campaigns)
+        return Clue(
+            unit=num.unit,
+            subject=clean_subject(subject),
+            before=before,
+            clause_before=t[cs : num.start],
+            sentence_before=t[d.sentence_start(num.start) : num.start],
+            after=t[num.end : ce],
+            subject_after=is_after,
+        )
+
+    def _region(self, place: Place | None, context: ExtractionContext) -> tuple[str | None, str | None]:
+        if place is None:
+            return context.region, context.region_key
+        target = place.resolved
+        name = place.name if not place.anaphor else target.name
+        key = target.key
+        if key is None:
+            spec = self.places.lookup(target.name) or self.places.lookup(name)
+            key = spec.key if spec else None
+        if key is None and context.region and (context.region in name or name in context.region):
+            key = context.region_key
+        return name, key
+
+    def _period(
+        self, pos: int, periods: list, comp: Compact, article_start: int, context: ExtractionContext
+    ) -> dict[str, Any] | None:
+        para_start, _ = comp.paragraph_bounds(pos)
+        sentence_floor = para_start
+        hi = bisect_left(periods, (pos,), key=lambda pm: (pm[0],))
+        lo = bisect_left(periods, (sentence_floor,), 0, hi, key=lambda pm: (pm[0],))
+        candidates = [m for _p, m in periods[lo:hi]]
+        if not candidates:
+            first = bisect_left(periods, (article_start,), 0, hi, key=lambda pm: (pm[0],))
+            candidates = [periods[first][1]] if first < hi else []
+        vague: dict[str, Any] | None = None
+        for m in reversed(candidates):
+            period = period_of(m, context.published)
+            if period is None:
+                continue
+            if period["kind"] == "cumulative" and period.get("year") is None:
+                vague = vague or period  # 累计/目前: look further back for the year it runs from
+                continue
+            if vague is not None:
+                return {**vague, "year": period.get("year")}
+            return period
+        return vague
+
+
+class _Doc:
+    """Per-report lookups over the compact text: quotes, clause and sentence bounds."""
+
+    def __init__(self, comp: Compact, tokens: list[Token]) -> None:
+        self.comp = comp
+        self.text = comp.text
+        self.tokens = tokens
+        self.token_starts = [tk.start for tk in tokens]
+        self.token_ends = [tk.end for tk in tokens]
+        self.last_end = 0
+        self.short_quotes: list[tuple[int, int]] = []
+        self.titles: list[tuple[int, int]] = []
+        for s, e, mark in quoted_spans(self.text):
+            inner = self.text[s:e]
+            if mark in "《〈":
+                self.titles.append((s, e))
+            elif e - s <= _SHORT_QUOTE and not re.search(r"[。!?！？]", inner):
+                self.short_quotes.append((s, e))
+        self.short_quotes.sort()
+        self.titles.sort()
+
+    @staticmethod
+    def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+        # Innermost quote spans do not overlap, so the one starting last before pos decides.
+        i = bisect_right(spans, (pos, float("inf"))) - 1
+        return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+    def in_short_quote(self, pos: int) -> bool:
+        return self._inside(self.short_quotes, pos)
+
+    def in_title(self, pos: int) -> bool:
+        return self._inside(self.titles, pos)
+
+    def clause_start(self, pos: int) -> int:
+        i = pos - 1
+        while i >= 0 and self.text[i] not in _CLAUSE_BREAK:
+            i -= 1
+        return i + 1
+
+    def previous_end(self, pos: int) -> int:
+        """End of the kept figure before pos (set while scanning), so rules see only this figure's words."""
+        return self.last_end if self.last_end <= pos else 0
+
+    def clause_end(self, pos: int) -> int:
+        i = pos
+        n = len(self.text)
+        while i < n and self.text[i] not in _CLAUSE_BREAK:
+            i += 1
+        return i
+
+    def sentence_start(self, pos: int) -> int:
+        i = pos - 1
+        while i >= 0 and self.text[i] not in _SENTENCE_BREAK:
+            i -= 1
+        return i + 1
+
+    def token_index_from(self, pos: int) -> int:
+        return bisect_left(self.token_starts, pos)
+
+    def token_index_ending(self, pos: int) -> int:
+        """Index of the token that ends exactly at pos, or -1."""
+        i = bisect_right(self.token_ends, pos) - 1
+        return i if i >= 0 and self.token_ends[i] == pos else -1
+
+
+_JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+_PLACE_CHARS = re.compile(r"[区市县镇乡村街省州]")
+
+
+def _segment_needed(text: str, numbers: list[NumberMatch]) -> list[Token]:
+    """Segment only the text blocks the later steps read: before numbers and before place suffixes.
+
+    jieba never joins characters across punctuation, so segmenting block by block gives the
+    same tokens as segmenting the whole report, at a fraction of the cost for long reports.
+    """
+    wanted: list[tuple[int, int]] = []
+    for num in numbers:
+        i = num.start - 1
+        while i >= 0 and num.start - i < 60 and text[i] not in _CLAUSE_BREAK:
+            i -= 1
+        wanted.append((i + 1, num.start))
+    for m in _PLACE_CHARS.finditer(text):
+        wanted.append((max(0, m.start() - 14), m.end()))
+    wanted.sort()
+    tokens: list[Token] = []
+    k = 0
+    for block in _JIEBA_BLOCK.finditer(text):
+        bs, be = block.start(), block.end()
+        while k < len(wanted) and wanted[k][1] < bs:
+            k += 1
+        if k < len(wanted) and wanted[k][0] <= be:
+            tokens.extend(tokenize(block.group(), hmm=False, offset=bs))
+    return tokens
+
+
+def _noun_run(text: str, pos: int) -> str:
+    m = re.match(r"[\u4e00-\u9fff“”]{0,8}", text[pos:])
+    return m.group().replace("“", "").replace("”", "") if m else ""
+
+
+def _noun_phrase_after(text: str, pos: int, limit: int, campaigns: list, d: _Doc | None = None) -> tuple[str, str]:
+    """The counted phrase right after a measure word (81个|基层党组织) and that phrase minus campaign names.
+
+    The window is segmented on its own because the report-wide segmentation may have glued the
+    measure word to the next character (5个人居环境 -> 个人).
+    """
+    cursor = pos
+    modifiers = ""
+    for s, e, _spec in campaigns:
+        if s == cursor and e <= limit:
+            modifiers += text[s:e]
+            cursor = e
+    window = text[cursor : min(limit, cursor + 14)]
+    out = 0
+    window_tokens = _reuse_tokens(d, cursor, cursor + len(window)) if d is not None else None
+    if window_tokens is None:
+        window_tokens = tokenize(window)
+    for k, tk in enumerate(window_tokens):
+        w = tk.word
+        if tk.start != out:
+            break
+        if w in ("“", "”", "‘", "’", "(", ")", "（", "）"):
+            if w in "(（" and not re.match(r"[(（][\u4e00-\u9fff]{1,4}[)）]", window[tk.start : tk.start + 6]):
+                break
+            out = tk.end
+            continue
+        if not re.match(r"^[\u4e00-\u9fffA-Za-z·]+$", w) or w in _FN_CHARS:
+            break
+        verb = tk.tag.startswith("v") and tk.tag != "vn"
+        if verb and k == 0 and k + 1 < len(window_tokens) and window_tokens[k + 1].tag in ("n", "nz", "vn", "nt"):
+            out = tk.end  # 在职|党员, 下沉|干部, 返乡|人员: a verb modifying the counted noun
+            continue
+        if tk.tag in _SUBJECT_STOP_TAGS or (verb and w not in ("党员", "服务")):
+            break
+        out = tk.end
+    head = window[:out]
+    while head and head[-1] in "“(（":
+        head = head[:-1]
+    if not head:
+        return modifiers, modifiers
+    return modifiers + head, head
+
+
+def _reuse_tokens(d: _Doc, start: int, end: int) -> list[Token] | None:
+    """The report's own tokens over [start, end) shifted to 0, when they begin exactly at start."""
+    i = d.token_index_from(start)
+    tokens = d.tokens
+    if i >= len(tokens) or tokens[i].start != start:
+        return None  # the measure word was glued to the next word (个人): segment the window anew
+    out: list[Token] = []
+    pos = start
+    while i < len(tokens) and tokens[i].start == pos and pos < end:
+        tk = tokens[i]
+        out.append(Token(tk.word, tk.start - start, tk.end - start, tk.tag))
+        pos = tk.end
+        i += 1
+    return out if pos >= min(end, start + 4) else None
+
+
+def _noun_phrase_before(text: str, pos: int, floor: int, d: _Doc) -> str:
+    """The counted phrase before a number: what follows the last verb of the clause (走访|群众|622户)."""
+    end = pos
+    for word in _SKIP_BEFORE:
+        if text.startswith(word, end - len(word)) and end - len(word) >= floor:
+            end -= len(word)
+            break
+    segment_tokens = [
+        tk for tk in d.tokens[bisect_left(d.token_starts, floor) : d.token_index_from(end)] if tk.end <= end
+    ]
+    last_verb_end = floor
+    last_verb = ""
+    for k, tk in enumerate(segment_tokens):
+        if (tk.tag.startswith("v") and tk.tag != "vn") or tk.tag in ("p",):
+            nxt = segment_tokens[k + 1] if k + 1 < len(segment_tokens) else None
+            if nxt is not None and not (nxt.tag.startswith("v") and nxt.tag != "vn"):
+                last_verb_end = tk.end
+            last_verb = tk.word
+    phrase = text[last_verb_end:end].strip(" ,，、")
+    if not phrase:
+        return last_verb
+    return phrase[-20:]
+
+
+def _strip_campaigns(phrase: str, offset: int, campaigns: list) -> str:
+    """Drop a campaign name used as a modifier (“五星”支部创建|聚力团) so the real head shows."""
+    for s, e, _spec in campaigns:
+        if offset <= s < offset + len(phrase) and e < offset + len(phrase):
+            rest = phrase[: s - offset] + phrase[e - offset :]
+            if rest.strip("“”"):
+                phrase = rest
+    return phrase
+
+
+def _articles(comp: Compact) -> list[tuple[int, int, int]]:
+    """(start, end, heading end) of each article: a headline run followed by 本报讯/又讯."""
+    text = comp.text
+    starts = comp.para_starts
+    bounds: list[tuple[int, int]] = []
+    for i, ps in enumerate(starts):
+        pe = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
+        bounds.append((ps, pe))
+    article_starts: list[tuple[int, int]] = [(0, 0)]
+    for i, (ps, _pe) in enumerate(bounds):
+        if _NEWS_START.match(text, ps) and i > 0:
+            j = i
+            while j - 1 >= 0 and _is_heading_para(text[bounds[j - 1][0] : bounds[j - 1][1]]):
+                j -= 1
+            head_start = bounds[j][0]
+            if head_start > article_starts[-1][0]:
+                article_starts.append((head_start, ps))
+            elif article_starts[-1][0] == head_start:
+                article_starts[-1] = (head_start, ps)
+    out = []
+    for k, (s, hend) in enumerate(article_starts):
+        e = article_starts[k + 1][0] if k + 1 < len(article_starts) else len(text)
+        out.append((s, e, hend))
+    return out
+
+
+def _is_heading_para(para: str) -> bool:
+    return len(para) <= 40 and not re.search(r"[，,。；;！？!?]", para)
+
+
+def _article_of(articles: list[tuple[int, int, int]], pos: int) -> tuple[int, int, int]:
+    for s, e, h in articles:
+        if s <= pos < e:
+            return s, e, h
+    return 0, pos + 1, 0
+
+
+def _place_for(
+    num: NumberMatch,
+    places: list[Place],
+    comp: Compact,
+    article_main: Place | None,
+    doc_main: Place | None,
+    place_starts: list[int] | None = None,
+) -> Place | None:
+    """The place a figure belongs to: the clause's or paragraph's subject place, else the article's."""
+    para_start, _ = comp.paragraph_bounds(num.start)
+    # The nearest subject place before the figure in its paragraph (so also in its sentence, if any).
+    # Places are in text order; walk back from the figure to the nearest usable one.
+    i = bisect_left(place_starts, num.start) - 1 if place_starts is not None else len(places) - 1
+    while i >= 0:
+        p = places[i]
+        if p.start < para_start:
+            break
+        if p.subject and p.end <= num.start and (not p.anaphor or p.antecedent is not None):
+            return p
+        i -= 1
+    return article_main or doc_main

@@ -1,0 +1,754 @@
+"""Place names: find them (known names, generic 区/县/街道/社区/村 suffixes) and pick the one a figure belongs to."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from .segment import Token
+from .specs import PlaceSpec
+
+# Suffix -> level. Longer suffixes first so that 街道办事处 wins over 街道.
+SUFFIX_LEVEL: dict[str, str] = {
+    "街道办事处": "street",
+    "特别行政区": "province",
+    "自治区": "province",
+    "自治州": "city",
+    "自治县": "district",
+    "示范区": "district",
+    "开发区": "district",
+    "高新区": "district",
+    "新区": "district",
+    "管理区": "district",
+    "街道": "street",
+    "社区": "community",
+    "省": "province",
+    "市": "city",
+    "区": "district",
+    "县": "district",
+    "镇": "street",
+    "乡": "street",
+    "村": "community",
+}
+_SUFFIX_RE = re.compile("|".join(sorted(SUFFIX_LEVEL, key=len, reverse=True)))
+# Long suffixes whose names may be ordinary words (城乡一体化示范区, 经济技术开发区).
+_LOOSE_SUFFIXES = frozenset({"示范区", "开发区", "高新区", "新区", "管理区"})
+# Bare forms used in running text for the district the article is about.
+BARE_DISTRICTS = ("示范区", "开发区", "高新区", "新区")
+
+# Words that end in a suffix character but are no place: 城市, 社区 alone, 老旧小区 …
+_GENERIC_WORDS = frozenset(
+    [
+        "城市",
+        "都市",
+        "超市",
+        "上市",
+        "股市",
+        "夜市",
+        "集市",
+        "门市",
+        "早市",
+        "全市",
+        "本市",
+        "该市",
+        "各市",
+        "城区",
+        "市区",
+        "郊区",
+        "山区",
+        "景区",
+        "园区",
+        "校区",
+        "小区",
+        "片区",
+        "社区",
+        "辖区",
+        "全区",
+        "本区",
+        "该区",
+        "各区",
+        "灾区",
+        "库区",
+        "林区",
+        "牧区",
+        "矿区",
+        "老区",
+        "禁区",
+        "误区",
+        "盲区",
+        "专区",
+        "展区",
+        "分区",
+        "特区",
+        "街区",
+        "新区",
+        "城乡",
+        "乡村",
+        "农村",
+        "家乡",
+        "故乡",
+        "返乡",
+        "下乡",
+        "老乡",
+        "同乡",
+        "异乡",
+        "城镇",
+        "乡镇",
+        "村镇",
+        "小镇",
+        "古镇",
+        "重镇",
+        "全镇",
+        "本镇",
+        "该镇",
+        "各镇",
+        "全县",
+        "本县",
+        "该县",
+        "各县",
+        "郡县",
+        "全村",
+        "本村",
+        "该村",
+        "各村",
+        "行政村",
+        "自然村",
+        "新农村",
+        "中心村",
+        "示范村",
+        "样板村",
+        "美丽乡村",
+        "文明城市",
+        "全省",
+        "本省",
+        "该省",
+        "各省",
+        "外省",
+        "行省",
+        "反省",
+        "节省",
+        "省市",
+        "街道",
+        "全街道",
+        "该街道",
+        "各街道",
+        "本街道",
+        "示范区",
+        "开发区",
+        "高新区",
+        "住宅区",
+        "商业区",
+        "功能区",
+        "服务区",
+        "居住区",
+        "生活区",
+        "工业区",
+        "保护区",
+        "风景区",
+        "旅游区",
+        "核心区",
+        "集聚区",
+        "试验区",
+        "先行区",
+        "城中村",
+        "宜居村",
+        "地区",
+        "老城区",
+        "度假区",
+        "高风险地区",
+        "中高风险地区",
+        "风险地区",
+        "低风险地区",
+        "主城区",
+        "中心城区",
+        "经济区",
+        "城市区",
+        "战区",
+        "选区",
+        "港区",
+        "厂区",
+        "营区",
+        "校区",
+        "病区",
+        "疫区",
+        "封控区",
+        "管控区",
+        "防范区",
+        "中高风险区",
+        "示范市",
+        "城乡社区",
+        "农村社区",
+        "城市社区",
+        "老旧社区",
+        "网格化社区",
+    ]
+)
+_GENERIC_TAILS = tuple(w for w in _GENERIC_WORDS if len(w) == 2 and w[-1] in "区市县镇乡村")
+# Tokens that cannot be part of a place name: function words, verbs that introduce places.
+_NAME_STOP = frozenset(
+    [
+        "在",
+        "对",
+        "到",
+        "与",
+        "和",
+        "及",
+        "的",
+        "了",
+        "是",
+        "为",
+        "由",
+        "把",
+        "将",
+        "从",
+        "向",
+        "全",
+        "各",
+        "该",
+        "本",
+        "辖",
+        "每",
+        "此",
+        "其",
+        "这",
+        "那",
+        "等",
+        "并",
+        "以",
+        "于",
+        "至",
+        "赴",
+        "去",
+        "往",
+        "同",
+        "跟",
+        "给",
+        "市",
+        "区",
+        "县",
+        "省",
+        "镇",
+        "乡",
+        "村",
+        "走进",
+        "前往",
+        "来到",
+        "深入",
+        "调研",
+        "位于",
+        "地处",
+        "来自",
+        "全国",
+        "全省",
+        "全市",
+        "全区",
+        "全县",
+        "社会主义",
+        "现代化",
+        "高质量",
+        "建设",
+        "打造",
+        "创建",
+        "推进",
+        "推动",
+        "示范",
+        "先行",
+        "国家级",
+        "省级",
+        "市级",
+        "区级",
+        "县级",
+        "城乡",
+        "农村",
+        "城市",
+        "老旧",
+        "基层",
+        "主城",
+        "中心",
+        "周边",
+        "辖区",
+        "所在",
+        "所属",
+        "新",
+        "老",
+        "大",
+        "小",
+        "各级",
+        "上级",
+        "下级",
+        "广大",
+        "有关",
+        "相关",
+        "部分",
+        "其他",
+        "所有",
+        "多个",
+        "多",
+        "一些",
+        "认定",
+        "评为",
+        "被",
+        "为民",
+        "组织",
+        "带领",
+        "成为",
+        "获评",
+        "获",
+        "荣获",
+        "列入",
+        "纳入",
+        "入选",
+    ]
+)
+# Words that never occur inside a place name but that jieba sometimes tags as nouns.
+_BAD_IN_NAME = (
+    "充分",
+    "发挥",
+    "考虑",
+    "分包",
+    "包联",
+    "结合",
+    "围绕",
+    "联系",
+    "深入",
+    "走进",
+    "下沉",
+    "组织",
+    "服务",
+    "带领",
+    "开展",
+    "推进",
+    "推动",
+    "打造",
+    "指导",
+    "督导",
+    "成员",
+    "干部",
+    "党员",
+    "群众",
+    "工作",
+    "管理",
+    "治理",
+    "所在",
+    "周边",
+    "辖区",
+    "班子",
+    "各",
+    "该",
+    "每",
+    "的",
+    "了",
+    "和",
+    "与",
+    "及",
+    "对",
+    "在",
+    "书记",
+    "主任",
+    "领导",
+)
+_STOP_TAGS = frozenset(
+    {
+        "v",
+        "vd",
+        "p",
+        "c",
+        "u",
+        "ud",
+        "uj",
+        "ul",
+        "uv",
+        "uz",
+        "ug",
+        "d",
+        "r",
+        "rr",
+        "rz",
+        "y",
+        "e",
+        "o",
+        "zg",
+        "a",
+        "ad",
+        "an",
+        "vn",
+        "t",
+        "f",
+    }
+)
+_STOP_TAG_OK_WORDS = frozenset({"东", "西", "南", "北", "中", "上", "下", "前", "后", "新"})
+_PLACE_CHAR = re.compile(r"[\u4e00-\u9fff·]")
+
+# Organs and offices that may follow a place name: 中原区委, 示范区党工委, 城北街道办事处.
+ORGAN_AFTER = re.compile(
+    r"^(?:党工委|党委|区委|县委|市委|委员会|纪委|监委|纪工委|政府|管委会|办事处|人大|政协|组织部|宣传部|"
+    r"统战部|政法委|党群服务中心|居委会|村委会|两委|党总支|党支部|支部|工委|委|党组)"
+)
+# Clause-initial adverbials that do not change who the clause is about.
+_ADVERBIAL = re.compile(
+    r"^(?:本报讯|又讯|讯|[（(][^)）]{0,30}[)）]|\d{4}年|\d{1,2}月|\d{1,2}日|上午|下午|晚上|今年以来|今年|去年以来|"
+    r"去年|近年来|近年|近期|近日|日前|目前|截至目前|截至|\d{1,2}月底|连日来|此外|同时|另外|其中|据悉|据统计|据了解|当前|"
+    r"下一步|随后|近来|过去一年|一年来|多年来|年初以来|以来|至今|累计|共|已|先后|还|也|都|均|始终|持续|积极|\s)*$"
+)
+_CLAUSE_BREAK = "。!?！？;；,，:：、\n”"
+_SENTENCE_BREAK = "。!?！？;；\n"
+
+_ANAPHOR_RE = re.compile(
+    r"(?P<det>全|该|本|此)(?P<lvl>街道办事处|街道|社区|示范区|开发区|区|县|市|镇|乡|村)"
+    r"|(?P<organ>区委|县委|市委|区政府|县政府|市政府|街道党工委|镇党委|乡党委|社区党委|社区党总支|村党支部|村党总支|"
+    r"区纪委|县纪委|街道办事处)"
+)
+_ANAPHOR_LEVEL = {
+    "街道办事处": "street",
+    "街道": "street",
+    "社区": "community",
+    "示范区": "district",
+    "开发区": "district",
+    "区": "district",
+    "县": "district",
+    "市": "city",
+    "镇": "street",
+    "乡": "street",
+    "村": "community",
+}
+
+
+@dataclass
+class Place:
+    start: int
+    end: int
+    name: str
+    level: str
+    key: str | None = None
+    subject: bool = False
+    anaphor: bool = False  # 该街道办事处, 全区, 区委: stands for an earlier place
+    bare: bool = False  # 示范区 alone: the short name of a full one
+    antecedent: Place | None = None
+
+    @property
+    def resolved(self) -> Place:
+        return self.antecedent.resolved if self.antecedent is not None and self.antecedent is not self else self
+
+    @property
+    def canonical(self) -> str:
+        target = self.resolved
+        return target.key or target.name
+
+
+def level_of_name(name: str) -> str:
+    for suffix in sorted(SUFFIX_LEVEL, key=len, reverse=True):
+        if name.endswith(suffix):
+            return SUFFIX_LEVEL[suffix]
+    return ""
+
+
+class PlaceIndex:
+    """Known PlaceSpecs, searchable by any of their names."""
+
+    def __init__(self, places: list[PlaceSpec] | None) -> None:
+        self.by_name: dict[str, PlaceSpec] = {}
+        for spec in places or ():
+            for name in (spec.name, *spec.aliases):
+                name = (name or "").strip()
+                if len(name) >= 2 and name not in self.by_name:
+                    self.by_name[name] = spec
+        names = sorted(self.by_name, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
+
+    def lookup(self, name: str) -> PlaceSpec | None:
+        spec = self.by_name.get(name)
+        if spec is not None:
+            return spec
+        # A written full name whose tail is a known short one, or the reverse.
+        for known, candidate in self.by_name.items():
+            if (
+                level_of_name(known)
+                and level_of_name(known) == level_of_name(name)
+                and (name.endswith(known) or (known.endswith(name) and len(name) >= 3 and name not in BARE_DISTRICTS))
+            ):
+                return candidate
+        return None
+
+
+def _token_at(starts: list[int], pos: int) -> int:
+    return max(0, bisect_right(starts, pos) - 1)
+
+
+def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Place]:
+    """All place mentions in the compact text, in order, with subject roles and anaphors resolved."""
+    places: list[Place] = []
+    taken = [False] * (len(text) + 1)
+    if index.pattern is not None:
+        for m in index.pattern.finditer(text):
+            spec = index.by_name[m.group()]
+            level = spec.level or level_of_name(m.group())
+            places.append(Place(m.start(), m.end(), m.group(), level, spec.key))
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+    starts = [t.start for t in tokens]
+    place_ends: set[int] = {p.end for p in places}
+    for m in _SUFFIX_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if taken[s] or taken[e - 1]:
+            continue
+        suffix = m.group()
+        name_start = _name_start(text, tokens, starts, s, suffix, place_ends)
+        if name_start is None:
+            if suffix in BARE_DISTRICTS and (
+                s == 0 or not _PLACE_CHAR.match(text[s - 1]) or s in place_ends or _bare_ok(text, s)
+            ):
+                places.append(Place(s, e, suffix, "district", bare=True))
+                place_ends.add(e)
+            continue
+        name = text[name_start:e]
+        stem = name[: -len(suffix)]
+        if name in _GENERIC_WORDS or stem in _GENERIC_WORDS or any(w in stem for w in _BAD_IN_NAME):
+            continue
+        tok = tokens[_token_at(starts, s)] if tokens else None
+        if tok is not None and tok.start < s and (tok.end != e or tok.word in _GENERIC_WORDS):
+            continue  # the suffix sits inside a longer word: 城市, 市场, 社区治理
+        if len(suffix) == 1 and text[e : e + 1] in "场民容貌域别间块级庄":
+            continue  # 市场, 区域, 村级 …
+        if suffix == "村" and text[e : e + 1] in "组落镇规务情史":
+            continue  # 村组干部, 村务
+        if (
+            text.startswith(("(社区)", "（社区）", "(街道)", "（街道）", "(居)", "（居）", "社区"), e)
+            and suffix != "社区"
+        ):
+            continue  # 村(社区), 乡镇(街道), 街道社区: categories, not names
+        spec = index.lookup(name)
+        places.append(Place(name_start, e, name, SUFFIX_LEVEL[suffix], spec.key if spec else None))
+        for i in range(name_start, e):
+            taken[i] = True
+        place_ends.add(e)
+    for m in _ANAPHOR_RE.finditer(text):
+        s = m.start()
+        if taken[s] or (s > 0 and s in place_ends) or (s > 0 and taken[s - 1]):
+            continue
+        if m.group("organ") and s > 0 and _PLACE_CHAR.match(text[s - 1]) and not _clause_start(text, s):
+            continue
+        lvl_word = m.group("lvl") or m.group("organ")
+        level = next((lv for w, lv in _ANAPHOR_LEVEL.items() if lvl_word.startswith(w) or lvl_word.endswith(w)), "")
+        if m.group("organ"):
+            level = _organ_level(lvl_word)
+        places.append(Place(s, m.end(), m.group(), level, anaphor=True))
+    places.sort(key=lambda p: (p.start, p.end))
+    _dedupe(places)
+    for p in places:
+        p.subject = _is_subject(text, p, places)
+    _resolve(places)
+    return places
+
+
+def _organ_level(word: str) -> str:
+    if word.startswith(("街道", "镇", "乡")):
+        return "street"
+    if word.startswith(("社区", "村")):
+        return "community"
+    if word.startswith("市"):
+        return "city"
+    return "district"
+
+
+def _bare_ok(text: str, s: int) -> bool:
+    """示范区 after a verb or preposition (调研示范区, 在示范区) is still a reference to the district."""
+    return text[max(0, s - 2) : s] in {"调研", "推动", "立足", "助力", "推进"} or text[s - 1 : s] in "在对到的与和"
+
+
+_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "x", "j", "s", "n", "ng", "eng"})
+_LOOSE_TAGS = (_NAME_TAGS | {"l", "an"}) - {"nr", "nrt", "nrfg"}
+_LOCAL_SUFFIXES = frozenset({"街道办事处", "街道", "社区", "镇", "乡", "村"})
+_LOCAL_STOP_TAGS = frozenset(
+    {"p", "c", "u", "uj", "ul", "ud", "uv", "uz", "ug", "r", "rr", "rz", "v", "vd", "y", "e", "o", "m", "q", "t", "f"}
+)
+_LOCAL_STOP_WORDS = frozenset(
+    [
+        "也",
+        "还",
+        "都",
+        "就",
+        "又",
+        "再",
+        "才",
+        "已",
+        "将",
+        "正",
+        "均",
+        "共",
+        "则",
+        "先后",
+        "已经",
+        "正在",
+        "全面",
+        "积极",
+        "持续",
+    ]
+)
+_LOOSE_STOP = frozenset(
+    {"书记", "调研", "社会主义", "现代化", "高质量", "先行", "示范", "国家级", "省级", "市级", "建设", "打造"}
+)
+
+
+def _name_start(
+    text: str, tokens: list[Token], starts: list[int], s: int, suffix: str, place_ends: set[int]
+) -> int | None:
+    """Where the proper name in front of a suffix begins, or None when there is no name."""
+    loose = suffix in _LOOSE_SUFFIXES
+    single = len(suffix) == 1
+    max_len = 10 if loose else (5 if single else 7)
+    # Right after another place the whole gap is the name: 川汇区|人和|街道办事处.
+    for gap in range(1, 7):
+        if s - gap in place_ends and all(_PLACE_CHAR.match(ch) for ch in text[s - gap : s]):
+            lo = bisect_right(starts, s - gap - 1)
+            gap_tokens = [t for t in tokens[lo : lo + gap + 1] if s - gap <= t.start < s]
+            if (
+                text[s - gap : s] not in _NAME_STOP
+                and text[s - gap : s] not in _GENERIC_WORDS
+                and not any(len(t.word) > 1 and t.tag not in _NAME_TAGS | {"m"} for t in gap_tokens)
+            ):
+                return s - gap
+            break
+    ti = _token_at(starts, s)
+    pos = s
+    if ti < len(tokens) and tokens[ti].start < s:
+        tok = tokens[ti]
+        if (
+            tok.word in _GENERIC_WORDS
+            or any(tok.word.endswith(g) for g in _GENERIC_TAILS)
+            or (tok.tag in {"vn", "v", "a"} and not loose)
+        ):
+            return None  # 老城区, 度假区, 地区: a common word that happens to end in 区
+        pos = tok.start
+        ti -= 1
+    else:
+        ti -= 1
+    while ti >= 0:
+        tok = tokens[ti]
+        if tok.end != pos or pos in place_ends:
+            break
+        word = tok.word
+        if not all(_PLACE_CHAR.match(ch) for ch in word) or (word in _NAME_STOP and not (loose and len(word) > 1)):
+            break
+        if loose:
+            if word in _LOOSE_STOP or tok.tag not in _LOOSE_TAGS:
+                break
+        elif suffix in _LOCAL_SUFFIXES:
+            # Street, town and village names are often ordinary words to jieba (高新|园, 战旗).
+            if tok.tag in _LOCAL_STOP_TAGS or word in _LOCAL_STOP_WORDS:
+                break
+        elif tok.tag not in _NAME_TAGS or (
+            single and ((tok.tag == "n" and suffix in "省市区县") or (tok.tag == "x" and len(word) > 3))
+        ):
+            break
+        if s - tok.start > max_len:
+            break
+        pos = tok.start
+        ti -= 1
+    # A one-character stem takes one more character (段|庄村, 付|庄村).
+    prev_tok = tokens[ti] if 0 <= ti < len(tokens) and tokens[ti].end == pos else None
+    if (
+        s - pos == 1
+        and prev_tok is not None
+        and len(prev_tok.word) == 1
+        and pos not in place_ends
+        and _PLACE_CHAR.match(text[pos - 1])
+        and text[pos - 1] not in "全该本各辖每此其这那在对与和及的了为是市区县省到从向"
+    ):
+        pos -= 1
+    while pos < s and text[pos] in "在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至·":
+        pos += 1
+    if s - pos < 2:
+        return None
+    return pos
+
+
+def _clause_start(text: str, s: int) -> bool:
+    i = s - 1
+    while i >= 0 and text[i] not in _CLAUSE_BREAK:
+        i -= 1
+    return bool(_ADVERBIAL.match(text[i + 1 : s]))
+
+
+def _is_subject(text: str, p: Place, places: list[Place]) -> bool:
+    """Whether a place is what its clause is about rather than a location or object."""
+    i = p.start - 1
+    while i >= 0 and text[i] not in _CLAUSE_BREAK:
+        i -= 1
+    prefix = text[i + 1 : p.start]
+    after = text[p.end : p.end + 1]
+    if _ADVERBIAL.match(prefix):
+        return True
+    # A chain (川汇区金海路街道办事处) shares the role of its head.
+    for q in places:
+        if q.end == p.start and q is not p:
+            return q.subject or _is_subject(text, q, places)
+    if prefix.endswith(("在", "由")) and _ADVERBIAL.match(prefix[:-1]) and after in ",，":
+        return True
+    # 中原区: …; 全区487个…
+    return after in ":：" or bool(re.match(r"\d", text[p.end : p.end + 1])) or text.startswith(("累计", "共"), p.end)
+
+
+def _dedupe(places: list[Place]) -> None:
+    """Drop place mentions that lie inside a longer one (known names beat generic ones)."""
+    keep: list[Place] = []
+    for p in places:
+        if keep and p.start < keep[-1].end:
+            if p.end - p.start > keep[-1].end - keep[-1].start and keep[-1].key is None:
+                keep[-1] = p
+            continue
+        keep.append(p)
+    places[:] = keep
+
+
+def _resolve(places: list[Place]) -> None:
+    """Link anaphors (该街道办事处, 全区, 区委) and bare 示范区 to the place they stand for."""
+    for i, p in enumerate(places):
+        if not (p.anaphor or p.bare):
+            continue
+        for q in reversed(places[:i]):
+            if q.anaphor or q.bare:
+                continue
+            if p.bare and q.name.endswith(p.name):
+                p.antecedent = q
+                break
+            if p.anaphor and q.level == p.level:
+                p.antecedent = q
+                break
+        if p.bare and p.antecedent is None:
+            # The full name may come later (headline first, body later) or never.
+            for q in places[i + 1 :]:
+                if not (q.anaphor or q.bare) and q.name.endswith(p.name):
+                    p.antecedent = q
+                    break
+
+
+def main_place(places: list[Place], start: int, end: int, heading_end: int = -1) -> Place | None:
+    """The place an article (or the whole report) is about: its most frequent subject place."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Place] = {}
+    forms: dict[str, Counter[str]] = {}
+    inner = [p for p in places if start <= p.start < end]
+    starts = {q.start for q in inner}
+    for p in inner:
+        if p.anaphor and p.antecedent is None:
+            continue
+        if p.end in starts:
+            continue  # 川汇区 in 川汇区金海路街道办事处: the specific place counts
+        weight = (2 if p.subject else 1) + (2 if p.start < heading_end else 0)
+        key = p.canonical
+        counts[key] += weight
+        first.setdefault(key, p.resolved)
+        if not p.anaphor:
+            forms.setdefault(key, Counter())[p.name] += 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: (counts[k], -first[k].start))
+    place = first[best]
+    written = forms.get(best)
+    if written:
+        name = written.most_common(1)[0][0]
+        if name != place.name:
+            return Place(place.start, place.end, name, place.level, place.key, True)
+    return place

@@ -1,0 +1,108 @@
+"""Indicator attribution from the counted phrase and verbs, and region attribution from the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from reports.extraction import ExtractionContext, Extractor, IndicatorSpec, PlaceSpec
+
+from ._helpers import mentions, one
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("走访群众622户", "households_visited"),
+        ("全区有81个基层党组织", "party_orgs"),
+        ("全区共有党员1600余名", "party_members"),
+        ("累计发动党员3760名", "members_mobilized"),
+        ("全区累计抽调56名党员科级干部驻点", "members_mobilized"),
+        ("示范带动1.5万名群众积极参与", "masses_mobilized"),
+        ("走访群众6500余人", "people_visited"),
+        ("排查外地返乡人员409人", "people_visited"),
+        ("现场解决问题57个", "problems_solved"),
+        ("解决民生实事3000余件", "problems_solved"),
+        ("开展专题党课18场", "events_held"),
+        ("开展主题党日活动22次", "events_held"),
+        ("举办培训班6期,受众5000余人", None),  # checked below per figure
+        ("新建、改建党群服务中心6个", "service_centers"),
+        ("培育13个“红色物业”市级示范点", "model_units"),
+        ("谋划实施工程性项目29个", "projects"),
+        ("投资985万元", "investment"),
+        ("发放分红108.5万元", "funds_disbursed"),
+        ("受益群众1550名", "beneficiaries"),
+        ("发放宣传彩页3600余份", "materials_distributed"),
+        ("提供就业岗位9632个", "jobs"),
+        ("带动就业1.7万人次", "jobs"),
+        ("汇聚企业1728家", "enterprises"),
+        ("满意率达到99.01%", "rate"),
+        ("建成通车道路13条", None),
+        ("清理小广告900余张", None),
+        ("新增绿化面积70万平方米", None),
+        ("探索成立10个“五星”支部创建聚力团", None),
+    ],
+)
+def test_indicator_codes(text: str, code: str | None) -> None:
+    found = mentions(text)
+    if text.startswith("举办培训班"):
+        assert [m["indicator"] for m in found] == ["events_held", "event_participants"]
+        return
+    assert len(found) == 1, found
+    assert found[0]["indicator"] == code
+    assert 0.0 <= found[0]["confidence"] <= 1.0
+
+
+def test_null_indicator_has_zero_confidence() -> None:
+    assert one("建成通车道路13条")["confidence"] == 0.0
+
+
+def test_region_is_the_most_specific_place_of_the_clause() -> None:
+    m = one("本报讯 近日,川汇区金海路街道办事处完成问题整改39个。")
+    assert m["region"] == "金海路街道办事处"
+
+
+def test_anaphor_resolves_to_the_named_street() -> None:
+    text = "本报讯 连日来,川汇区城北街道办事处开展排查。\n\n截至目前,该街道办事处累计排查外地返乡人员409人。"
+    assert one(text)["region"] == "城北街道办事处"
+
+
+def test_topic_place_scopes_its_sentence() -> None:
+    text = "本报讯 今年以来,唐昌镇推进乡村振兴。\n\n在战旗村,村党委引进农业企业12家。全镇新建党群服务中心3个。"
+    found = mentions(text)
+    assert [m["region"] for m in found] == ["战旗村", "唐昌镇"]
+
+
+def test_region_falls_back_to_the_submitting_region() -> None:
+    ex = Extractor(places=[PlaceSpec("zy", "中原区", ("中原",), None, "district")])
+    result = ex.extract("累计发动党员3760名。", ExtractionContext(region="中原区", region_key="zy"))
+    assert (result.mentions[0]["region"], result.mentions[0]["region_key"]) == ("中原区", "zy")
+
+
+def test_known_place_resolves_to_its_key() -> None:
+    ex = Extractor(places=[PlaceSpec("sfq", "城乡一体化示范区", ("示范区",), "zk", "district")])
+    m = ex.extract("2023年,示范区培育13个“红色物业”市级示范点。").mentions[0]
+    assert (m["region"], m["region_key"]) == ("示范区", "sfq")
+
+
+def test_custom_indicator_synonyms_extend_the_catalogue() -> None:
+    ex = Extractor(indicators=[IndicatorSpec("volunteer_teams", "志愿服务队数", "支", ("志愿服务队",))])
+    assert ex.extract("组建志愿服务队12支").mentions[0]["indicator"] == "volunteer_teams"
+
+
+def test_periods_follow_the_time_expression() -> None:
+    import datetime
+
+    ex = Extractor()
+    ctx = ExtractionContext(published=datetime.date(2024, 6, 30))
+    found = ex.extract("2023年,示范区培育1个示范点。今年以来,累计走访群众622户。", ctx).mentions
+    assert found[0]["period"] == {"kind": "year", "year": 2023}
+    assert found[1]["period"] == {"kind": "cumulative", "year": 2024, "until": "2024-06-30"}
+
+
+def test_campaigns_are_reported_with_offsets() -> None:
+    text = "大力推进“五星”支部创建工作,助力全国文明城市创建。"
+    result = Extractor().extract(text)
+    codes = [c["code"] for c in result.campaigns]
+    assert codes == ["five_star_branch", "civilized_city"]
+    for c in result.campaigns:
+        assert text[c["start"] : c["end"]]

@@ -1,0 +1,49 @@
+"""The sample reports and the held-out texts against their hand-made gold files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reports.extraction.scoring import evaluate_dirs, format_report
+
+from ._helpers import FIXTURES, extractor
+
+RECORD_FIELDS = {
+    "doc",
+    "start",
+    "end",
+    "text",
+    "value",
+    "unit",
+    "approx",
+    "subject",
+    "indicator",
+    "region",
+    "borderline",
+    "period",
+    "confidence",
+    "region_key",
+}
+
+
+@pytest.mark.parametrize(
+    ("gold", "reports", "f1", "strict"), [("gold", ".", 0.98, 0.90), ("heldout/gold", "heldout", 0.95, 0.85)]
+)
+def test_scores_meet_the_floors(gold: str, reports: str, f1: float, strict: float) -> None:
+    per_doc, micro = evaluate_dirs(FIXTURES / gold, FIXTURES / reports, extractor())
+    assert per_doc, "no gold files found"
+    report = format_report(per_doc, micro)
+    assert micro["f1"] >= f1, report
+    assert micro["strict_f1"] >= strict, report
+
+
+def test_records_have_the_spec_fields_and_valid_offsets() -> None:
+    for path in sorted(FIXTURES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for m in extractor().extract(text, doc=path.name).mentions:
+            assert set(m) == RECORD_FIELDS
+            assert text[m["start"] : m["end"]] == m["text"]
+            assert m["doc"] == path.name
+            json.dumps(m, ensure_ascii=False)

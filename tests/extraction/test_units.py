@@ -1,0 +1,45 @@
+"""Canonical units (spec section 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reports.extraction.units import canonical_unit
+
+from ._helpers import one
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("名", "人"),
+        ("人", "人"),
+        ("位", "人"),
+        ("人次", "人次"),
+        ("人(次)", "人次"),
+        ("场(次)", "场次"),
+        ("元", "元"),
+        ("平米", "平方米"),
+        ("㎡", "平方米"),
+        ("个", "个"),
+        ("立方米", "立方米"),
+        ("亩", "亩"),
+    ],
+)
+def test_canonical_units(written: str, canonical: str) -> None:
+    assert canonical_unit(written)[0] == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("3名党员", 3, "人"),
+        ("5位老人", 5, "人"),
+        ("8亿元", 800_000_000, "元"),
+        ("2万平方米", 20_000, "平方米"),
+        ("5块宣传牌", 5, "块"),
+    ],
+)
+def test_scales_and_units_in_context(text: str, value: int, unit: str) -> None:
+    m = one(text)
+    assert (m["value"], m["unit"]) == (value, unit)
