@@ -93,3 +93,44 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} ({self.report_id})"
+
+
+class Summary(models.Model):
+    """A generated PDF summary of a region × period (× campaign), reused while its content is unchanged.
+
+    ``fingerprint`` hashes the selection, the template version and the figures themselves, so a
+    changed figure, organisation or report title gives a new key and a new file.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(_("期间"), max_length=10)
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), null=True, blank=True, on_delete=models.CASCADE)
+    role = models.CharField(_("角色"), max_length=16, blank=True)
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    stage = models.CharField(_("步骤"), max_length=40, blank=True)
+    file = models.FileField(_("文件"), upload_to="summaries/", blank=True)
+    pages = models.PositiveSmallIntegerField(_("页数"), null=True, blank=True)
+    failure_reason = models.TextField(_("失败原因"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("PDF 摘要")
+        verbose_name_plural = _("PDF 摘要")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.period} {self.get_status_display()}"
