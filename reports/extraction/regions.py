@@ -504,7 +504,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             continue
         name = text[name_start:e]
         stem = name[: -len(suffix)]
-        if name in _GENERIC_WORDS or stem in _GENERIC_WORDS or any(w in stem for w in _BAD_IN_NAME):
+        if name in _GENERIC_WORDS or stem in _GENERIC_WORDS or _bad_stem(stem, name_start, tokens, starts):
             continue
         tok = tokens[_token_at(starts, s)] if tokens else None
         if tok is not None and tok.start < s and (tok.end != e or tok.word in _GENERIC_WORDS):
@@ -657,11 +657,31 @@ def _name_start(
         and text[pos - 1] not in "全该本各辖每此其这那在对与和及的了为是市区县省到从向"
     ):
         pos -= 1
-    while pos < s and text[pos] in "在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至·":
+    # A leading function word is dropped only when it is a word of its own: 在|铁牛村, but 和睦|街道.
+    while pos < s and text[pos] in "在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至·" and _starts_token(starts, pos + 1):
         pos += 1
     if s - pos < 2:
         return None
     return pos
+
+
+def _bad_stem(stem: str, offset: int, tokens: list[Token], starts: list[int]) -> bool:
+    """A stem holding a word no place name has; one-character words only count as words of their own (和睦 is fine)."""
+    for w in _BAD_IN_NAME:
+        if len(w) > 1 and w in stem:
+            return True
+    lo = bisect_right(starts, offset - 1)
+    for tk in tokens[lo:]:
+        if tk.start >= offset + len(stem):
+            break
+        if len(tk.word) == 1 and tk.word in _BAD_IN_NAME:
+            return True
+    return False
+
+
+def _starts_token(starts: list[int], pos: int) -> bool:
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and starts[i] == pos
 
 
 def _clause_start(text: str, s: int) -> bool:
