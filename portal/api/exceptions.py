@@ -7,6 +7,7 @@ problems under ``fields`` (present only for invalid input).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -31,6 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unsupported_media_type": ("不支持该请求内容类型。", "Unsupported media type in the request."),
     "throttled": ("请求过于频繁，请稍后再试。", "Too many requests; please retry later."),
     "conflict": ("操作与当前状态冲突。", "The request conflicts with the current state."),
+    "server_error": ("服务器内部错误，已记录，请稍后再试。", "Internal server error; it has been logged."),
     "error": ("请求失败。", "The request failed."),
 }
 
@@ -101,7 +103,17 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # an unexpected failure: Django's 500 handling and logging take over
+        # An unexpected failure: logged as Django logs a 500 (so mail_admins still fires), but
+        # answered in the API's own shape so that clients can parse every response.
+        request = context.get("request")
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s",
+            getattr(request, "path", ""),
+            exc_info=exc,
+            extra={"status_code": 500, "request": getattr(request, "_request", None)},
+        )
+        zh, en = MESSAGES["server_error"]
+        return Response(error_body("server_error", zh, en), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
     if isinstance(exc, ApiError):
         response.data = error_body(exc.code, str(exc.detail), exc.message_en, **exc.extra)

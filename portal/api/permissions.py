@@ -23,14 +23,3 @@ class ScopedAccess(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         return access.can_write(user)
-
-
-class ApproverAccess(ScopedAccess):
-    """For actions only reviewers may take, such as accepting a news figure into the data."""
-
-    message = "只有审核员可以执行此操作。"
-
-    def has_permission(self, request, view) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        return request.method in SAFE_METHODS or access.can_approve(request.user)

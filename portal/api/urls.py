@@ -1,6 +1,6 @@
 """URLs of the API, mounted at /api/: the versioned endpoints, the schema and the docs page."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("v1/me/token/", views.MeTokenView.as_view(), name="me-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
+    # Last: ends in a slash so that a missing slash is still redirected by APPEND_SLASH first.
+    re_path(r"^v1/(?P<path>.*/)$", views.not_found),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 from django.db.models.functions import Length
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -30,7 +31,7 @@ from metrics.periods import MONTH
 from portal import access
 from portal.api import filters
 from portal.api import serializers as api_serializers
-from portal.api.exceptions import ApiError
+from portal.api.exceptions import MESSAGES, ApiError, error_body
 from portal.models import AuditEvent
 from portal.signals import client_ip
 from reports import services as report_services
@@ -509,6 +510,12 @@ class MeTokenView(APIView):
         if Token.objects.filter(user=request.user).delete()[0]:
             audit(request, "api_token_revoke", request.user.get_username(), by="self")
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def not_found(request, path: str = ""):
+    """Unknown paths under /api/v1/ answer in the API's error shape, not with an HTML page."""
+    zh, en = MESSAGES["not_found"]
+    return JsonResponse(error_body("not_found", zh, en), status=404, json_dumps_params={"ensure_ascii": False})
 
 
 def docs(request):

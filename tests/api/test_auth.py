@@ -136,3 +136,20 @@ def test_throttling_is_per_token(world, editor_a, editor_b, api_for, tight_rate)
 
 def test_anonymous_callers_of_the_public_schema_are_throttled_by_address(db, anon_api, tight_rate):
     assert [anon_api.get("/api/schema/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_unknown_api_path_is_a_json_404(world, editor_a, api_for):
+    response = api_for(editor_a).get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_an_unexpected_failure_is_a_bilingual_500(world, editor_a, api_for, monkeypatch):
+    def broken(user):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("portal.api.views.access.scope_root", broken)
+    response = api_for(editor_a).get("/api/v1/me/")
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert error["code"] == "server_error" and "boom" not in str(error)
