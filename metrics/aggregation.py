@@ -659,13 +659,16 @@ def figures(
     ranges: Sequence[MonthRange],
     include_submitted: bool = False,
     source: str | None = None,
+    refresh: bool = True,
 ) -> dict[tuple[int, int, MonthRange], Total]:
     """Figures of each indicator for each region's subtree and each range, in a fixed number of
     queries however many regions and ranges are asked for. Keys: (indicator id, region id, range).
 
-    Callers pass regions already resolved through ``portal.access``.
+    Callers pass regions already resolved through ``portal.access``. ``refresh=False`` skips
+    applying pending changes when the caller has just done so.
     """
-    ensure_fresh()
+    if refresh:
+        ensure_fresh()
     tier = IndicatorRollup.Tier.SUBMITTED if include_submitted else IndicatorRollup.Tier.APPROVED
     read = _parts(indicators)
     cells = _Cells(tier=tier, latest={i.pk for i in read if i.time_aggregation == "latest"})
@@ -798,7 +801,6 @@ def _campaign_totals(
 
 def data_horizon(*, region: Region, include_submitted: bool = False) -> date | None:
     """The newest month with any figure in the region's subtree (to cut "year to date")."""
-    ensure_fresh()
     tier = IndicatorRollup.Tier.SUBMITTED if include_submitted else IndicatorRollup.Tier.APPROVED
     if Region.objects.filter(parent=region).exists():
         qs = IndicatorRollup.objects.filter(region=region, tier=tier, period_type=MONTH)

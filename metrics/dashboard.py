@@ -102,6 +102,7 @@ def dashboard_params(*, user, region: Region, filterset: DashboardFilter, today:
     without an explicit period takes the campaign's own dates.
     """
     today = today or timezone.localdate()
+    aggregation.ensure_fresh()  # once per page: the sections below read with refresh=False
     data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
     include_submitted = bool(data.get("submitted"))
     campaign = data.get("campaign")
@@ -197,6 +198,7 @@ def dashboard_kpis(*, user, params: DashboardParams) -> Table:
         ranges=[now, before, last_year],
         include_submitted=params.include_submitted,
         source=params.source,
+        refresh=False,
     )
     table = Table(
         "kpis",
@@ -222,6 +224,7 @@ def dashboard_trend(*, params: DashboardParams) -> Table:
         ranges=[*months, *earlier],
         include_submitted=params.include_submitted,
         source=params.source,
+        refresh=False,
     )
     ind, rid = params.indicator, params.region.pk
     table = Table("trend", f"月度趋势 · {ind.name}（{ind.unit}）", ["月份", "本期", "上年同月"])
@@ -240,6 +243,7 @@ def _child_figures(params: DashboardParams) -> tuple[list[Region], dict, Indicat
         ranges=[params.period],
         include_submitted=params.include_submitted,
         source=params.source,
+        refresh=False,
     )
     return children, found, base
 
@@ -305,6 +309,7 @@ def dashboard_campaigns(*, params: DashboardParams) -> Table:
         ranges=sorted(set(ranges.values())),
         include_submitted=params.include_submitted,
         source=params.source,
+        refresh=False,
     )
     for t in targets:
         actual = found[(t.indicator.pk, t.region.pk, ranges[t.pk])].value
