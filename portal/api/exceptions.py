@@ -7,12 +7,12 @@ problems under ``fields`` (present only for invalid input).
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.log import log_response
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -106,14 +106,16 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         # An unexpected failure: logged as Django logs a 500 (so mail_admins still fires), but
         # answered in the API's own shape so that clients can parse every response.
         request = context.get("request")
-        logging.getLogger("django.request").error(
+        zh, en = MESSAGES["server_error"]
+        response = Response(error_body("server_error", zh, en), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        log_response(
             "Internal Server Error: %s",
             getattr(request, "path", ""),
-            exc_info=exc,
-            extra={"status_code": 500, "request": getattr(request, "_request", None)},
+            response=response,
+            request=getattr(request, "_request", None),
+            exception=exc,
         )
-        zh, en = MESSAGES["server_error"]
-        return Response(error_body("server_error", zh, en), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        return response
 
     if isinstance(exc, ApiError):
         response.data = error_body(exc.code, str(exc.detail), exc.message_en, **exc.extra)
