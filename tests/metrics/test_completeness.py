@@ -19,6 +19,12 @@ MONTH = date(2024, 3, 1)  # deadline 2024-04-10 with the default deadline day
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Personas are created per test; the production hasher would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def form(region, code, status="draft", submitted_on=None, **extra) -> MonthlyReturn:
     when = (
         datetime(submitted_on.year, submitted_on.month, submitted_on.day, 9, tzinfo=SHANGHAI) if submitted_on else None

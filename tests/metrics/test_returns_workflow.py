@@ -17,6 +17,12 @@ from tests.factories import make_user, value
 MONTH_START = default_month()
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Personas are created per test; the production hasher would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def form_url(region, name="return_form", dataset="projects", month=MONTH_START) -> str:
     return reverse(f"metrics:{name}", kwargs={"region_id": region.pk, "dataset": dataset, "month": f"{month:%Y-%m}"})
 

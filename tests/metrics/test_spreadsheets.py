@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -13,6 +14,12 @@ from portal.models import AuditEvent
 
 MONTH_START = default_month()
 MONTH = f"{MONTH_START:%Y-%m}"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Personas are created per test; the production hasher would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def xlsx(rows, title="台账") -> SimpleUploadedFile:
