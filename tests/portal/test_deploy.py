@@ -9,17 +9,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never has it.
+    dropped = ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
 
 def test_check_deploy_is_clean_in_production_mode():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_PRODUCTION="1", SECRET_KEY="x" * 20 + "-a-long-random-production-secret-0123456789",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_PRODUCTION="1",
+        SECRET_KEY="x" * 20 + "-a-long-random-production-secret-0123456789",
         ALLOWED_HOSTS="portal.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
