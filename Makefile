@@ -5,13 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint worker beat bench clean
+.PHONY: install run test audit lock worker beat clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.lock
 	bash scripts/install-system-deps.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -26,6 +26,14 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
+
+# Pip-audit of the locked dependency set (requirements.lock is a constraints file).
+audit: install
+	$(PY) scripts/audit-dependencies.py
+
+# Re-pin after changing pyproject.toml.
+lock: install
+	$(PY) -m pip freeze --exclude-editable > requirements.lock
 
 worker: install
 	$(VENV)/bin/celery -A portal worker -l info
