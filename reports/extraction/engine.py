@@ -76,6 +76,7 @@ _SKIP_BEFORE = (
     "上",
 )
 _FN_CHARS = set("的了和与及等、")
+_LEVEL_RANK = {"province": 0, "city": 1, "district": 2, "street": 3, "community": 4, "compound": 5}
 
 
 class Extractor:
@@ -540,6 +541,22 @@ def _place_for(
         if p.start < para_start:
             break
         if p.subject and p.end <= num.start and (not p.anaphor or p.antecedent is not None):
+            if p.anaphor and p.resolved.start < para_start and not p.name.startswith(("全", "该", "本", "此")):
+                # 社区党委 meaning a community named paragraphs ago: a smaller place named here wins
+                # (全镇, 该区 on the other hand deliberately widen the scope again).
+                named = _named_below(places, i, para_start, _LEVEL_RANK.get(p.level, 0))
+                if named is not None:
+                    return named
             return p
         i -= 1
     return article_main or doc_main
+
+
+def _named_below(places: list[Place], i: int, para_start: int, rank: int) -> Place | None:
+    """The nearest named subject place before places[i] in the paragraph that is smaller than rank."""
+    for q in reversed(places[:i]):
+        if q.start < para_start:
+            return None
+        if q.subject and not q.anaphor and not q.bare and _LEVEL_RANK.get(q.level, 0) > rank:
+            return q
+    return None

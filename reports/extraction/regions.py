@@ -31,6 +31,7 @@ SUFFIX_LEVEL: dict[str, str] = {
     "镇": "street",
     "乡": "street",
     "村": "community",
+    "小区": "compound",
 }
 _SUFFIX_RE = re.compile("|".join(sorted(SUFFIX_LEVEL, key=len, reverse=True)))
 # Long suffixes whose names may be ordinary words (城乡一体化示范区, 经济技术开发区).
@@ -390,15 +391,19 @@ ORGAN_AFTER = re.compile(
 _ADVERBIAL = re.compile(
     r"^(?:本报讯|又讯|讯|[（(][^)）]{0,30}[)）]|\d{4}年|\d{1,2}月|\d{1,2}日|上午|下午|晚上|今年以来|今年|去年以来|"
     r"去年|近年来|近年|近期|近日|日前|目前|截至目前|截至|\d{1,2}月底|连日来|此外|同时|另外|其中|据悉|据统计|据了解|当前|"
-    r"下一步|随后|近来|过去一年|一年来|多年来|年初以来|以来|至今|累计|共|已|先后|还|也|都|均|始终|持续|积极|\s)*$"
+    r"下一步|随后|近来|过去一年|一年来|多年来|年初以来|以来|至今|累计|共|已|先后|还|也|都|均|始终|持续|积极|这几年|这些年|这两年|近几年|几年来|“|‘|\s)*$"
 )
 _CLAUSE_BREAK = "。!?！？;；,，:：、\n”"
+_LIST_MARKS = ("、", "和", "及", "与")
+_PERSON_TITLE = re.compile(r"(?:副?书记|委员|副?主任|负责人|成员|副?部长|干部|工作人员)")
+# A higher place jieba could not name, in front of the one detected: 在|西来镇|铁牛村.
+_HIGHER_PLACE_TAIL = re.compile(r"(?<=在)[\u4e00-\u9fff]{1,6}(?:街道|镇|乡|区|县|市)$")
 _SENTENCE_BREAK = "。!?！？;；\n"
 
 _ANAPHOR_RE = re.compile(
     r"(?P<det>全|该|本|此)(?P<lvl>街道办事处|街道|社区|示范区|开发区|区|县|市|镇|乡|村)"
     r"|(?P<organ>区委|县委|市委|区政府|县政府|市政府|街道党工委|镇党委|乡党委|社区党委|社区党总支|村党支部|村党总支|"
-    r"区纪委|县纪委|街道办事处)"
+    r"区纪委|县纪委|街道办事处|村党委|村委会|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里)"
 )
 _ANAPHOR_LEVEL = {
     "街道办事处": "street",
@@ -518,6 +523,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             and suffix != "社区"
         ):
             continue  # 村(社区), 乡镇(街道), 街道社区: categories, not names
+        if suffix == "小区" and not _proper_compound(stem, name_start, tokens, starts):
+            continue  # 星级小区, 花园小区: a kind of compound, not one by name
         spec = index.lookup(name)
         places.append(Place(name_start, e, name, SUFFIX_LEVEL[suffix], spec.key if spec else None))
         for i in range(name_start, e):
@@ -545,7 +552,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
 def _organ_level(word: str) -> str:
     if word.startswith(("街道", "镇", "乡")):
         return "street"
-    if word.startswith(("社区", "村")):
+    if word.startswith(("社区", "村", "居委")):
         return "community"
     if word.startswith("市"):
         return "city"
@@ -636,7 +643,7 @@ def _name_start(
                 break
         elif suffix in _LOCAL_SUFFIXES:
             # Street, town and village names are often ordinary words to jieba (高新|园, 战旗).
-            if tok.tag in _LOCAL_STOP_TAGS or word in _LOCAL_STOP_WORDS:
+            if (tok.tag in _LOCAL_STOP_TAGS or word in _LOCAL_STOP_WORDS) and not _local_name_part(tokens, ti):
                 break
         elif tok.tag not in _NAME_TAGS or (
             single and ((tok.tag == "n" and suffix in "省市区县") or (tok.tag == "x" and len(word) > 3))
@@ -663,6 +670,36 @@ def _name_start(
     if s - pos < 2:
         return None
     return pos
+
+
+_COMPOUND_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "x", "j"})
+_COMPOUND_NAME_ENDS = tuple("苑园城府庭湾居邸里庄")
+_GENERIC_COMPOUND_STEMS = frozenset({"花园", "家园", "星级", "示范", "物业", "居民", "住宅", "安置", "老旧", "商品房", "红色物业"})
+
+
+def _proper_compound(stem: str, offset: int, tokens: list[Token], starts: list[int]) -> bool:
+    """Whether the words before 小区 are a proper name (福林苑, 碧桂园) rather than a description."""
+    if stem in _GENERIC_COMPOUND_STEMS or len(stem) < 2:
+        return False
+    if stem.endswith(_COMPOUND_NAME_ENDS):
+        return True
+    lo = bisect_right(starts, offset - 1)
+    hi = bisect_right(starts, offset + len(stem) - 1)
+    return any(tk.tag in _COMPOUND_NAME_TAGS for tk in tokens[lo:hi])
+
+
+_TIME_TAILS = tuple("年日天时晚夜午季期旬周后前来去晨间")
+
+
+def _local_name_part(tokens: list[Token], ti: int) -> bool:
+    """Words jieba tags as time or numeral that still make village and community names: 明月|村, 东|一|社区."""
+    tok = tokens[ti]
+    if tok.tag == "t":
+        return len(tok.word) >= 2 and not tok.word.endswith(_TIME_TAILS) and tok.word not in _LOCAL_STOP_WORDS
+    if tok.tag == "m" and len(tok.word) == 1 and tok.word in "一二三四五六七八九十" and ti > 0:
+        prev = tokens[ti - 1]
+        return prev.end == tok.start and len(prev.word) == 1 and prev.tag in ("f", "ns")
+    return False
 
 
 def _bad_stem(stem: str, offset: int, tokens: list[Token], starts: list[int]) -> bool:
@@ -698,16 +735,31 @@ def _is_subject(text: str, p: Place, places: list[Place]) -> bool:
         i -= 1
     prefix = text[i + 1 : p.start]
     after = text[p.end : p.end + 1]
+    title = _PERSON_TITLE.match(text, p.end) if p.anaphor else None
+    if title and (text[p.start - 1 : p.start] in _LIST_MARKS or text[title.end() : title.end() + 1] in _LIST_MARKS):
+        return False  # 区级领导、街道党工委书记、…: one of a list of people, not the place the clause is about
     if _ADVERBIAL.match(prefix):
         return True
     # A chain (川汇区金海路街道办事处) shares the role of its head.
     for q in places:
         if q.end == p.start and q is not p:
             return q.subject or _is_subject(text, q, places)
-    if prefix.endswith(("在", "由")) and _ADVERBIAL.match(prefix[:-1]) and after in ",，":
+    # 在敦化路街道鞍山二路社区, / 在西来镇铁牛村,: a clause-initial location, also after a higher place.
+    chain_after = text[_chain_end(p, places) : _chain_end(p, places) + 1]
+    prefix = _HIGHER_PLACE_TAIL.sub("", prefix)
+    if prefix.endswith(("在", "由")) and _ADVERBIAL.match(prefix[:-1]) and chain_after in ",，":
         return True
     # 中原区: …; 全区487个…
     return after in ":：" or bool(re.match(r"\d", text[p.end : p.end + 1])) or text.startswith(("累计", "共"), p.end)
+
+
+def _chain_end(p: Place, places: list[Place]) -> int:
+    """End of the run of places written back to back from p (敦化路街道|鞍山二路社区)."""
+    end = p.end
+    ends_at = {q.start: q.end for q in places}
+    while end in ends_at and ends_at[end] > end:
+        end = ends_at[end]
+    return end
 
 
 def _dedupe(places: list[Place]) -> None:

@@ -106,3 +106,53 @@ def test_campaigns_are_reported_with_offsets() -> None:
     assert codes == ["five_star_branch", "civilized_city"]
     for c in result.campaigns:
         assert text[c["start"] : c["end"]]
+
+
+def _regions(text: str) -> list[str | None]:
+    return [m["region"] for m in mentions(text)]
+
+
+def test_place_name_may_start_with_a_function_character() -> None:
+    # 和睦 is one word: the 和 is part of the name, not the conjunction.
+    assert _regions("本报讯 拱墅区推进治理。\n\n在和睦街道,街道将辖区划分为12个基础网格。") == ["和睦街道"]
+
+
+def test_village_names_jieba_reads_as_time_or_numeral() -> None:
+    assert _regions("本报讯 蒲江县推进振兴。\n\n在明月村,村党委吸引62名人才入驻。") == ["明月村"]
+    assert _regions("本报讯 大关街道推进服务。\n\n其中,东一社区开设食堂3处。") == ["东一社区"]
+
+
+def test_clause_initial_location_after_an_unnamed_higher_place() -> None:
+    assert _regions("本报讯 蒲江县推进振兴。\n\n在西来镇铁牛村,村党委流转土地3200亩。") == ["铁牛村"]
+
+
+def test_clause_initial_chain_of_places_is_the_topic() -> None:
+    text = "本报讯 市北区开展走访。\n\n在敦化路街道鞍山二路社区,针对居民反映的问题,新增停车位180个。"
+    assert _regions(text) == ["鞍山二路社区"]
+
+
+def test_named_residential_compound_is_a_place() -> None:
+    text = "本报讯 市北区推进物业。\n\n福林苑小区建成于上世纪90年代,共有居民楼24栋。"
+    assert _regions(text) == ["福林苑小区"]
+
+
+def test_descriptive_compound_is_no_place() -> None:
+    assert _regions("本报讯 市北区推进物业。\n\n全区已向43个星级小区发放奖励资金386万元。") == ["市北区", "市北区"]
+
+
+def test_organ_anaphor_from_an_earlier_paragraph_yields_to_a_smaller_place_named_here() -> None:
+    text = (
+        "本报讯 在敦化路街道鞍山二路社区,居民反映问题。\n\n"
+        "福林苑小区建成较早。去年以来,社区党委牵头引入物业,新增停车位180个。"
+    )
+    assert _regions(text) == ["福林苑小区"]
+
+
+def test_village_word_refers_back_to_the_last_village() -> None:
+    text = "本报讯 蒲江县推进振兴。\n\n在明月村,村党委吸引62名人才入驻。\n\n村里还组建了由23名党员组成的宣讲团。"
+    assert _regions(text) == ["明月村", "明月村"]
+
+
+def test_person_title_in_a_list_does_not_move_the_region() -> None:
+    text = "本报讯 近日,市北区组织开展宣讲活动,由区级领导、街道党工委书记组成宣讲团,开展宣讲132场。"
+    assert _regions(text) == ["市北区"]
