@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -11,7 +12,7 @@ from metrics.models import Campaign, DataSet, DataValue, Indicator, Organisation
 from metrics.periods import MONTH, Period
 from portal import access
 from reports.ingest import IngestError, text_from_paste, text_from_upload
-from reports.models import Mention, Report
+from reports.models import Mention, Report, Summary
 
 
 class WriteRegionField(serializers.PrimaryKeyRelatedField):
@@ -388,3 +389,41 @@ class AggregateSerializer(serializers.Serializer):
     include_submitted = serializers.BooleanField()
     source = serializers.CharField(allow_null=True)
     results = AggregateRowSerializer(many=True)
+
+
+class SummaryRequestSerializer(serializers.Serializer):
+    region = serializers.IntegerField(help_text="区域 id；不在本人可见范围内返回 404")
+    period = serializers.CharField(max_length=10, help_text="2024、2024-Q1 或 2024-03")
+    campaign = serializers.CharField(max_length=80, required=False, allow_blank=True, help_text="活动代码（可选）")
+
+
+class SummarySerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.display_name", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    download_url = serializers.SerializerMethodField(help_text="生成完成后的下载地址")
+
+    class Meta:
+        model = Summary
+        fields = [
+            "id",
+            "region",
+            "region_name",
+            "period",
+            "campaign",
+            "status",
+            "status_display",
+            "progress",
+            "stage",
+            "pages",
+            "failure_reason",
+            "created_at",
+            "finished_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, obj: Summary) -> str | None:
+        if obj.status != Summary.Status.DONE:
+            return None
+        return reverse("api:summary-download", kwargs={"pk": obj.pk})

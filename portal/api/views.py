@@ -82,7 +82,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         else:
             root = access.scope_root(request.user)
             if root is None:
-                return Response({})
+                raise NotFound()
         max_len = len(root.path) + query.validated_data["depth"] * (PATH_STEP + 1)
         rows = (
             Region.objects.filter(path__startswith=root.path)
@@ -163,7 +163,7 @@ class DataValueViewSet(viewsets.ModelViewSet):
         return qs.order_by("-period_start", "indicator__order", "region__path", "id")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        data = _valid(api_serializers.DataValueCreateSerializer, request)
+        data = valid_data(api_serializers.DataValueCreateSerializer, request)
         indicator, region, period = data["indicator"], data["region"], data["period"]
         if not access.can_edit_region(request.user, region):
             raise PermissionDenied("您没有填报该区域报表的权限。")
@@ -191,7 +191,7 @@ class DataValueViewSet(viewsets.ModelViewSet):
     def update(self, request: Request, *args, **kwargs) -> Response:
         dv = self.get_object()
         partial = kwargs.get("partial", False)
-        data = _valid(api_serializers.DataValueWriteSerializer, request, partial=partial)
+        data = valid_data(api_serializers.DataValueWriteSerializer, request, partial=partial)
         ret = _return_of(request, dv)
         dv, warnings = _save_cell(request, ret, dv.indicator, data)
         return Response(_write_result(dv, ret, warnings))
@@ -203,7 +203,7 @@ class DataValueViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _valid(serializer_class, request: Request, *, partial: bool = False) -> dict:
+def valid_data(serializer_class, request: Request, *, partial: bool = False) -> dict:
     serializer = serializer_class(data=request.data, partial=partial, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -343,7 +343,7 @@ class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return api_serializers.ReportSerializer
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        data = _valid(api_serializers.ReportSubmitSerializer, request)
+        data = valid_data(api_serializers.ReportSubmitSerializer, request)
         upload = data.get("file")
         report = report_services.report_submit(
             user=request.user,

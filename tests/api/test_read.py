@@ -140,3 +140,9 @@ def test_pagination_caps_page_size(world, city_leader, api_for):
         Region.objects.create(name=f"新社区{i}", level=Region.Level.COMMUNITY, parent=world.street_b)
     page = api_for(city_leader).get("/api/v1/regions/", {"page_size": 2}).json()
     assert page["count"] == 10 and len(page["results"]) == 2 and page["next"]
+
+
+def test_a_user_without_scope_sees_no_tree(db, django_user_model, api_for):
+    nobody = django_user_model.objects.create_user("nobody", password="x-Long-pass-1")
+    assert api_for(nobody).get("/api/v1/regions/tree/").status_code == 404
+    assert api_for(nobody).get("/api/v1/regions/").json()["count"] == 0
