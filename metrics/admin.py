@@ -13,6 +13,7 @@ from metrics.models import (
     Organisation,
     Project,
     Region,
+    ReturnEvent,
     StarDefinition,
     StarRating,
     ValidationRule,
@@ -77,7 +78,7 @@ class DataSetIndicatorInline(admin.TabularInline):
 
 @admin.register(DataSet)
 class DataSetAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "levels", "deadline_day")
+    list_display = ("name", "code", "levels", "deadline_day", "lock_after_deadline")
     inlines = [DataSetIndicatorInline]
 
 
@@ -114,10 +115,42 @@ class ProjectAdmin(RegionScopeAdmin):
     raw_id_fields = ("lead_organisation",)
 
 
+class ReturnEventInline(admin.TabularInline):
+    """The form's workflow history, read-only: steps are taken on the 数据填报 pages, never here."""
+
+    model = ReturnEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "user", "action", "old_status", "new_status", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(MonthlyReturn)
 class MonthlyReturnAdmin(RegionScopeAdmin):
-    list_display = ("region", "dataset", "month", "status", "locked", "lock_reason")
+    list_display = ("region", "dataset", "month", "status", "locked", "lock_reason", "waived")
     list_filter = ("status", "locked", "dataset")
+    inlines = [ReturnEventInline]
+    # Workflow state changes only through metrics.services, which records who, when and why.
+    readonly_fields = (
+        "status",
+        "status_reason",
+        "locked",
+        "lock_reason",
+        "locked_by",
+        "locked_at",
+        "deadline_lifted",
+        "waived",
+        "waiver_reason",
+        "version",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "updated_by",
+    )
 
 
 @admin.register(DataValue)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from metrics import services
+from metrics.forms import default_month
 from metrics.models import DataSet, MonthlyReturn, Region
 from metrics.selectors import completeness_summary, return_cell
 from portal.models import Notification
@@ -183,3 +184,17 @@ def test_only_approvers_above_may_remind(world, client_for, street_editor_a, vie
     )
     assert response.status_code == 404
     assert not Notification.objects.exists()
+
+
+def test_home_page_links_due_forms_and_forms_awaiting_approval(world, client_for, street_editor_a, approver_a):
+    ret = MonthlyReturn.objects.create(
+        region=world.street_a,
+        dataset=DataSet.objects.get(code="projects"),
+        month=default_month(),
+        status="returned",
+        status_reason="请核实投资额",
+    )
+    html = client_for(street_editor_a).get(reverse("home")).content.decode()
+    assert f"/returns/{world.street_a.pk}/projects/{ret.month:%Y-%m}/" in html and "请核实投资额" in html
+    MonthlyReturn.objects.filter(pk=ret.pk).update(status="submitted")
+    assert f"/returns/{world.street_a.pk}/projects/" in client_for(approver_a).get(reverse("home")).content.decode()
