@@ -338,7 +338,11 @@ class BulkOutcome:
 
 
 def _locked_mention(user, mention: Mention) -> Mention:
-    m = Mention.objects.select_for_update().select_related("report__region", "indicator", "region").get(pk=mention.pk)
+    m = (
+        Mention.objects.select_for_update(of=("self",))
+        .select_related("report__region", "indicator", "region")
+        .get(pk=mention.pk)
+    )
     if not access.can_edit_region(user, m.report.region):
         raise PermissionDenied("您的角色为只读，不能审核报道数据。")
     return m

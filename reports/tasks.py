@@ -24,7 +24,9 @@ def parse_report(self, report_id: int) -> str:
     """Parse one report; a redelivered or retried message may take over its own interrupted claim."""
     delivery = self.request.delivery_info or {}
     reclaim = bool(delivery.get("redelivered")) or bool(self.request.retries)
-    budget = None if self.request.is_eager else float(settings.CELERY_TASK_SOFT_TIME_LIMIT)
+    # The limits travel in the message (set by the publisher), so read them from the request.
+    soft = (self.request.timelimit or (None, None))[1] or self.soft_time_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT
+    budget = None if self.request.is_eager else float(soft)
     return report_parse(report_id=report_id, reclaim=reclaim, time_budget=budget)
 
 
