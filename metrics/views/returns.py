@@ -47,7 +47,7 @@ def _month(text: str) -> date:
         period = Period.parse(text)
     except ValueError:
         raise Http404("月份无效") from None
-    if period.type != MONTH:
+    if period.type != MONTH or period.start > Period.containing(timezone.localdate()).start:
         raise Http404("月份无效")
     return period.start
 

@@ -298,6 +298,8 @@ def test_unknown_dataset_month_or_level_is_404(world, client_for, editor_a):
         "metrics:return_form", kwargs={"region_id": world.street_a.pk, "dataset": "organisation", "month": "2025-13"}
     )
     assert client.get(bad).status_code == 404
+    future = Period.containing(date.today()).next().start
+    assert client.get(form_url(world.street_a, month=future)).status_code == 404
 
 
 def test_history_page_lists_who_changed_what(world, client_for, street_editor_a, editor_a):
