@@ -20,6 +20,7 @@ from metrics.models import (
     Organisation,
     Region,
     StarRating,
+    ValidationRule,
 )
 from metrics.periods import MONTH, Period
 from metrics.validation import HISTORY_MONTHS
@@ -131,6 +132,15 @@ def return_cell(
     return ReturnCell(region, dataset, ret, state, deadline, late, colour)
 
 
+def return_rules(*, indicators: list[Indicator]) -> list[ValidationRule]:
+    """The active relations between the given indicators (the admin edits them as data)."""
+    return list(
+        ValidationRule.objects.filter(active=True, left__in=indicators, right__in=indicators).select_related(
+            "left", "right"
+        )
+    )
+
+
 def return_value_window(
     *, region: Region, indicators: list[Indicator], month: date
 ) -> dict[tuple[str, date], DataValue]:
@@ -180,7 +190,7 @@ def return_form_rows(
     for ind in indicators:
         current = window.get((ind.code, month))
         suggestion = None
-        if current is not None and _is_suggestion(current, monthly_return):
+        if current is not None and return_is_suggestion(current, monthly_return):
             current, suggestion = None, current
         previous, year_ago = window.get((ind.code, last_month)), window.get((ind.code, last_year))
         rows.append(
@@ -197,7 +207,7 @@ def return_form_rows(
     return rows
 
 
-def _is_suggestion(dv: DataValue, monthly_return: MonthlyReturn | None) -> bool:
+def return_is_suggestion(dv: DataValue, monthly_return: MonthlyReturn | None) -> bool:
     """A figure accepted from a news report that no form has confirmed yet (最多报一次: it is the same cell)."""
     return dv.source == DataValue.Source.REPORT and (
         monthly_return is None or dv.monthly_return_id != monthly_return.pk

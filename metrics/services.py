@@ -31,7 +31,6 @@ from metrics.models import (
     MonthlyReturn,
     Region,
     ReturnEvent,
-    ValidationRule,
 )
 from metrics.periods import MONTH, Period
 from metrics.validation import Findings, display, validate_form
@@ -144,7 +143,7 @@ def return_save_values(
             indicators=indicators,
             raw_values=raw,
             comments=merged_comments,
-            rules=_rules(indicators),
+            rules=selectors.return_rules(indicators=indicators),
             history={ind.code: selectors.return_history(window, code=ind.code, month=ret.month) for ind in indicators},
         )
         if not findings.ok:
@@ -174,11 +173,11 @@ def return_save_values(
 
 
 def _stored(dv: DataValue | None, ret: MonthlyReturn) -> Decimal | None:
-    return dv.value if dv is not None and not selectors._is_suggestion(dv, ret) else None
+    return dv.value if dv is not None and not selectors.return_is_suggestion(dv, ret) else None
 
 
 def _stored_comment(dv: DataValue | None, ret: MonthlyReturn) -> str:
-    return dv.comment if dv is not None and not selectors._is_suggestion(dv, ret) else ""
+    return dv.comment if dv is not None and not selectors.return_is_suggestion(dv, ret) else ""
 
 
 def _write_value(
@@ -194,7 +193,7 @@ def _write_value(
 ) -> int:
     """Apply one cell; returns 1 if anything changed. Every change leaves a DataValueChange."""
     now = timezone.now()
-    if dv is not None and selectors._is_suggestion(dv, ret):
+    if dv is not None and selectors.return_is_suggestion(dv, ret):
         if new is None:
             return 0  # a news figure nobody has confirmed stays a suggestion
         why = reason or f"确认新闻报道数值（原为 {display(dv.value)}）"
@@ -308,7 +307,7 @@ def return_check(*, monthly_return: MonthlyReturn, submitting: bool = True) -> F
         indicators=indicators,
         raw_values={c: _stored(dv, ret) for c, dv in current.items()},
         comments={c: _stored_comment(dv, ret) for c, dv in current.items()},
-        rules=_rules(indicators),
+        rules=selectors.return_rules(indicators=indicators),
         history={ind.code: selectors.return_history(window, code=ind.code, month=ret.month) for ind in indicators},
         submitting=submitting,
     )
@@ -625,14 +624,6 @@ def _audit(user, action: str, ret: MonthlyReturn, **detail) -> None:
         action=action,
         target=f"{ret.region.display_name} {ret.dataset.name} {ret.month:%Y-%m}"[:200],
         detail={"monthly_return": ret.pk, **{k: v for k, v in detail.items() if v}},
-    )
-
-
-def _rules(indicators: list[Indicator]) -> list[ValidationRule]:
-    return list(
-        ValidationRule.objects.filter(active=True, left__in=indicators, right__in=indicators).select_related(
-            "left", "right"
-        )
     )
 
 

@@ -410,11 +410,11 @@ def _check_row(out: ImportRow, row, ind_cols: dict[int, Indicator], datasets: li
                 raw[ind.code] = posted[ind.code]
             else:
                 dv = window.get((ind.code, month))
-                raw[ind.code] = dv.value if dv is not None and not selectors._is_suggestion(dv, ret) else None
+                raw[ind.code] = dv.value if dv is not None and not selectors.return_is_suggestion(dv, ret) else None
         findings = validate_form(
             indicators=indicators,
             raw_values=raw,
-            rules=services._rules(indicators),
+            rules=selectors.return_rules(indicators=indicators),
             history={i.code: selectors.return_history(window, code=i.code, month=month) for i in indicators},
         )
         for code, messages in findings.errors.items():
