@@ -55,16 +55,14 @@
     event.preventDefault();
   });
 
-  // After htmx swaps a card, keep it selected and repaint its highlight in the text.
-  document.body.addEventListener("htmx:afterSwap", function (event) {
-    var card = event.detail.target && event.detail.target.id ? document.getElementById(event.detail.target.id) : null;
-    card = card || event.detail.elt;
-    if (!card || !card.dataset || !card.dataset.mention) { return; }
+  // When htmx brings a card back (outerHTML swap), keep it selected and repaint its highlight.
+  document.addEventListener("htmx:load", function (event) {
+    var card = event.detail.elt;
+    if (!card || !card.classList || !card.classList.contains("mention-card")) { return; }
     var mark = document.getElementById("t" + card.dataset.mention);
     if (mark) {
-      mark.classList.remove("review-pending", "review-accepted", "review-rejected");
       ["pending", "accepted", "rejected"].forEach(function (state) {
-        if (card.classList.contains("review-" + state)) { mark.classList.add("review-" + state); }
+        mark.classList.toggle("review-" + state, card.classList.contains("review-" + state));
       });
     }
     select(card.dataset.mention, false);
