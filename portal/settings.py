@@ -139,6 +139,11 @@ REPORT_MAX_UPLOAD_BYTES = env.int("REPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
+# PDF summaries: a subtree with more regions than this is generated in the background, and a
+# background generation that runs longer than the limit fails with its reason (and can be retried).
+SUMMARY_SYNC_MAX_REGIONS = env.int("SUMMARY_SYNC_MAX_REGIONS", default=150)
+SUMMARY_TIME_LIMIT = env.int("SUMMARY_TIME_LIMIT", default=120)
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_exports
 
 app_name = "reports"
 urlpatterns = [
@@ -19,4 +19,5 @@ urlpatterns = [
         )
         for action in ("accept", "reject", "correct")
     ],
+    *views_exports.urlpatterns,
 ]

@@ -27,6 +27,23 @@ class Clue:
     sentence_before: str = ""  # from the sentence start up to the number
 
 
+# Nouns that contain a verb of the groups below (党组织 holds 组织, 服务队 holds 服务): hidden before verbs are read.
+_VERB_LOOKALIKES = re.compile(r"党组织|组织部|组织员|组织委员|服务队|服务中心|服务站|服务点|新就业群体|就业群体|新就业形态")
+# Verbs for things only gathered or claimed, not settled: 收集诉求, 认领微心愿, 梳理清单.
+_COLLECT_VERBS = ("收集", "征集", "梳理", "受理", "认领", "发现", "形成", "列出", "汇总", "交办", "建立")
+_LIST_HEADS = ("清单", "台账", "目录", "建议", "意见")
+# A count that is the object of a preposition is who something was done to, not what was made: 向43个小区发放.
+_PREP_OBJECT = re.compile(r"(?:向|给|对)$")
+# Members a Party organisation is made of are its members (stock): 由7名党员组成的小区党支部.
+_ORG_COMPOSITION = re.compile(r"^(?:组成|构成)的?[^，,。;；]{0,10}?(?:党支部|支部|党组织|党小组|党总支|党委)")
+_IN_SERVICE_MEMBERS = ("在职党员", "下沉党员", "党员志愿者", "机关党员", "党员干部", "机关干部")
+_PARTICIPATE_AFTER = ("参与", "参加", "加入", "投身")
+
+
+def _mask(text: str) -> str:
+    return _VERB_LOOKALIKES.sub(lambda m: "□" * len(m.group()), text)
+
+
 def _has(text: str, words: tuple[str, ...]) -> bool:
     return any(w in text for w in words)
 
@@ -86,21 +103,36 @@ class Attributor:
         if c.unit in ("人", "人次"):
             return self._people(c)
         if c.unit in ("户", "户次"):
-            if _has(c.before, cat.VISIT_VERBS) or _has(c.subject, ("走访", "入户")):
-                return "households_visited", 0.9
-            return None, 0.0
+            return self._households(c)
         if c.unit in MEASURE_UNITS:
             return None, 0.0
         return self._count(c)
 
-    def _rate(self, c: Clue) -> tuple[str | None, float]:
-        text = c.subject + c.before
-        if _has(text, cat.RATE_WORDS):
-            if _has(c.before[-6:], cat.GROWTH_WORDS) and not _has(c.subject, ("率",)):
-                return None, 0.0
-            return "rate", 0.9
-        if _has(c.clause_before, cat.GROWTH_WORDS):
+    def _households(self, c: Clue) -> tuple[str | None, float]:
+        """户 counts households: visited, reached by a benefit, or brought in (带动茶农3800余户)."""
+        before = _mask(c.before)
+        groups = (
+            ("households_visited", cat.VISIT_VERBS),
+            ("beneficiaries", cat.HOUSEHOLD_BENEFIT_VERBS),
+            ("masses_mobilized", cat.HOUSEHOLD_MOBILIZE_VERBS),
+        )
+        best, best_pos = None, -1
+        for code, words in groups:
+            pos = _last_pos(before, words)
+            if pos > best_pos:
+                best, best_pos = code, pos
+        if best is None and _has(c.subject, ("走访", "入户")):
+            best = "households_visited"
+        if best == "masses_mobilized" and _has(c.before + c.after[:8], cat.JOIN_WORDS):
+            return None, 0.0  # 带动村民入社1.2万户: households that joined a co-operative
+        if best is None:
             return None, 0.0
+        return best, 0.9 if best == "households_visited" else 0.7
+
+    def _rate(self, c: Clue) -> tuple[str | None, float]:
+        # Every percentage reported as reached is a rate, growth included (同比增长7.2%).
+        if _has(c.subject + c.clause_before, cat.RATE_WORDS):
+            return "rate", 0.9
         return "rate", 0.6
 
     def _money(self, c: Clue) -> tuple[str | None, float]:
@@ -124,11 +156,17 @@ class Attributor:
         return ("funds_disbursed", conf) if funds > invest else ("investment", conf)
 
     def _people(self, c: Clue) -> tuple[str | None, float]:
-        subject, before, after = c.subject, c.before, c.after
-        if _has(subject + before, cat.JOB_WORDS) and not _has(subject, ("群众", "党员", "干部")):
+        subject, after = c.subject, c.after
+        before = _mask(c.before)
+        if "吸引" in before and not _has(after[:10], _PARTICIPATE_AFTER):
+            before = before.replace("吸引", "□□")  # 吸引游客, 吸引人才入驻: attracted, not mobilised
+        if _has(_mask(subject) + before, cat.JOB_WORDS) and not _has(subject, ("群众", "党员", "干部")):
             return "jobs", 0.85
-        if _has(after[:14], ("就业", "务工", "上岗")) and not _has(subject, ("党员", "干部")):
+        if _has(_mask(after[:14]), ("就业", "务工", "上岗")) and not _has(subject, ("党员", "干部")):
             return "jobs", 0.75  # 带动300余名村民在家门口就业
+        rest = after[len(subject) :] if c.subject_after and after.startswith(subject) else after
+        if subject.endswith("党员") and _ORG_COMPOSITION.match(rest):
+            return "party_members", 0.8
         cadre = _has(subject, cat.CADRE_WORDS)
         masses = _has(subject, cat.MASSES_WORDS) and not cadre
         # The verb closest to the number governs it: 发动党员3760名带动1.5万名群众.
@@ -159,8 +197,12 @@ class Attributor:
             return "people_visited", conf
         if best == "participate":
             return "event_participants", conf
-        if best == "mobilize" and _has(before, ("参与", "参加")) and _has(c.sentence_before, _EVENT_CONTEXT):
-            return "event_participants", conf  # 召开议事会36场,参与居民1200余人次: attendance
+        if (
+            best == "mobilize"
+            and (_has(before, ("参与", "参加")) or _has(after[:6], ("参与", "参加")))
+            and _has(c.sentence_before, _EVENT_CONTEXT)
+        ):
+            return "event_participants", conf  # 召开议事会36场,参与居民1200余人次 / 吸引居民3400余人次参与
         if best == "benefit" and _has(before, ("覆盖",)) and _has(c.sentence_before, _EVENT_CONTEXT):
             return "event_participants", conf  # 开展宣讲120场,覆盖党员群众1.5万人次: the audience
         if best == "benefit":
@@ -170,6 +212,8 @@ class Attributor:
                 return "members_mobilized", conf
             return "beneficiaries", conf
         if best == "mobilize":
+            if subject.endswith("党员") and before.rfind("吸纳") >= best_pos >= 0:
+                return "party_members", conf  # 吸纳党员1100余名: members an organisation took in and has
             if cadre:
                 return "members_mobilized", conf
             if masses:
@@ -181,6 +225,8 @@ class Attributor:
             return None, 0.0
         if _has(subject + before, ("发展党员", "新发展")) and "党员" in subject + before:
             return None, 0.0  # newly recruited members are a flow the catalogue has no code for
+        if _has(subject, _IN_SERVICE_MEMBERS):
+            return "members_mobilized", 0.7  # 两千余名在职党员志愿者每天…: members serving, not the roll
         if subject.endswith("党员") or _has(subject, ("正式党员", "预备党员", "在册党员")):
             return "party_members", 0.75
         if _has(subject, ("受众", "学员", "听众", "参训")):
@@ -189,9 +235,33 @@ class Attributor:
             return "beneficiaries", 0.75
         return None, 0.0
 
+    def _solved(self, c: Clue) -> tuple[str | None, float] | None:
+        """problems_solved when a settling verb governs the count; None to let other rules decide."""
+        subject, before = c.subject, c.before
+        solve = _last_pos(before, cat.SOLVE_VERBS)
+        if solve < 0 and _has(subject, cat.SOLVE_VERBS):
+            solve = len(before) - len(subject)  # 办实事清单: the verb is only a modifier inside the phrase
+        if solve < 0:
+            # 受理诉求1865件,办结1790件: the verb right before the count, the matter earlier in the sentence.
+            tail = before[-6:]
+            if (_has(tail, cat.SOLVE_VERBS) or _has(tail, cat.DONE_VERBS)) and c.unit in ("件", "项", "条", "个", "起"):
+                if _has(c.sentence_before, cat.PROBLEM_WORDS):
+                    return "problems_solved", 0.7
+            return None
+        if not _has(subject + before, cat.PROBLEM_WORDS):
+            if _has(before[solve:], cat.SOLVE_VERBS) and _has(c.sentence_before, cat.PROBLEM_WORDS):
+                if c.unit in ("件", "项", "条", "个", "起"):
+                    return "problems_solved", 0.7  # 收集诉求1032件,现场解答、解决426件
+            return None
+        if subject.endswith(_LIST_HEADS) or _last_pos(before, _COLLECT_VERBS) > solve:
+            return None, 0.0  # 梳理形成办实事清单58项: a list drawn up, nothing settled yet
+        return "problems_solved", 0.8
+
     def _count(self, c: Clue) -> tuple[str | None, float]:
         subject = c.subject
         before = c.before
+        if _PREP_OBJECT.search(before):
+            return None, 0.0  # 向43个星级小区发放奖励资金: recipients of the act, not units created
         model_head = _head(subject, cat.MODEL_HEADS)
         if (
             model_head >= 0
@@ -211,24 +281,28 @@ class Attributor:
             ("projects", cat.PROJECT_HEADS),
             ("enterprises", cat.ENTERPRISE_HEADS),
             ("jobs", ("就业岗位", "岗位")),
+            (None, cat.UNCODED_HEADS),
         )
-        found = [(pos, code) for code, words in heads if (pos := _head(subject, words)) >= 0]
+        found = [(pos, code or "") for code, words in heads if (pos := _head(subject, words)) >= 0]
         if found:
             pos, code = max(found)
-            if _has(subject[pos:], _PERSON_NOUNS):
-                return None, 0.0  # 村党组织书记: the phrase counts people, not organisations
+            if not code or _has(subject[pos:], _PERSON_NOUNS):
+                # 村党组织书记 counts people; 党组织领办合作社 counts co-operatives: the last noun decides.
+                return None, 0.0
             return code, 0.85
         is_material = _has(subject, cat.MATERIAL_NOUNS) and (
             _has(c.clause_before, cat.DISTRIBUTE_VERBS) or "宣传" in subject
         )
         if (c.unit in MATERIAL_UNITS or c.unit in ("份", "套")) and is_material:
             return "materials_distributed", 0.85
-        if _has(subject + before, cat.PROBLEM_WORDS) and _has(subject + before, cat.SOLVE_VERBS):
-            return "problems_solved", 0.8
+        solved = self._solved(c)
+        if solved is not None:
+            return solved
         if c.unit in EVENT_UNITS:
-            if _has(subject, cat.EVENT_NOUNS) or _has(
-                before, ("开展", "举办", "召开", "组织", "举行", "讲授", "上党课")
-            ):
+            event_verb = _last_pos(before, ("开展", "举办", "召开", "组织", "举行", "讲授", "上党课"))
+            if event_verb >= 0 and _last_pos(before, cat.SERVICE_VERBS) > event_verb:
+                event_verb = -1  # 组织党员为老人提供上门服务2600余次: the last verb counts services, not events
+            if _has(subject, cat.EVENT_NOUNS) or event_verb >= 0:
                 return "events_held", 0.8
         elif _has(subject, ("党课", "主题党日", "培训班", "会议", "讲座", "宣讲")) and c.unit in ("个", "期"):
             return "events_held", 0.6

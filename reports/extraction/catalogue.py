@@ -109,7 +109,12 @@ MODEL_HEADS = (
     "街区",
 )
 PROJECT_HEADS = ("项目",)
-ENTERPRISE_HEADS = ("企业", "公司", "商户", "个体工商户", "市场主体", "工厂", "商家", "门店", "合作社")
+# Heads with no code of their own: when one of them ends the phrase, the count is of that thing.
+UNCODED_HEADS = ("合作社", "党小组", "小组", "工作室", "服务队", "宣讲团", "协会", "联盟")
+# Verbs that count acts of service rather than events held: 提供上门服务2600余次.
+SERVICE_VERBS = ("提供", "接待", "受理", "帮助", "办理", "出动")
+# 合作社 is left out: a co-operative is not counted as an enterprise.
+ENTERPRISE_HEADS = ("企业", "公司", "商户", "个体工商户", "市场主体", "工厂", "商家", "门店")
 JOB_WORDS = ("就业岗位", "岗位", "就业", "务工", "用工", "就近就业", "灵活就业")
 PROBLEM_WORDS = (
     "问题",
@@ -153,9 +158,13 @@ SOLVE_VERBS = (
     "调处",
     "调解",
     "兑现",
-    "认领",
     "实现",
+    "处置",
+    "办成",
+    "答复",
 )
+# Verbs that report a listed matter as done, read only right before the count: 议定事项135件,已实施完成118件.
+DONE_VERBS = ("完成", "落实", "实施")
 EVENT_NOUNS = (
     "会议",
     "党课",
@@ -360,7 +369,10 @@ PARTICIPANT_WORDS = (
     "报名",
     "学习",
 )
-RATE_WORDS = ("率", "比例", "占比", "覆盖面", "比重")
+RATE_WORDS = ("率", "比例", "占比", "覆盖面", "比重", "满意度", "知晓度", "参与度", "认可度")
+HOUSEHOLD_BENEFIT_VERBS = ("惠及", "受益", "受惠", "服务", "覆盖")
+HOUSEHOLD_MOBILIZE_VERBS = ("带动", "发动", "动员", "组织")
+JOIN_WORDS = ("入社", "入股", "加入合作社")
 GROWTH_WORDS = ("增长", "提高", "提升", "下降", "降低", "同比", "增幅", "比上年", "环比", "减少", "上升")
 
 # Counted phrases that are plain abstractions after a Chinese numeral: 两种方式, 三支力量.

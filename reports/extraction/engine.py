@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 _CLAUSE_BREAK = "。!?！？;；,，:：\n "
 _SENTENCE_BREAK = "。!?！？;；\n"
 _NEWS_START = re.compile(r"(本报讯|又讯)")
+# 每年安排专项资金1500万元: a yearly budget is a figure of money put in, not a per-unit rate.
+_ANNUAL_BUDGET = re.compile(r"^[^每]*每(?:年|年度)(?:安排|投入|拨付|筹集|列支|统筹)[^每]{0,8}(?:资金|经费)$")
 _TIME_AFTER_GE = re.compile(r"^(?:月|小时|工作日|季度|星期|周|年头|学期|昼夜|晚上|白天|钟头|半月|多月|余月|年度)")
 # A quotation this short is a slogan or a name (“三项工程、一项管理”), not reported speech.
 _SHORT_QUOTE = 16
@@ -76,6 +78,7 @@ _SKIP_BEFORE = (
     "上",
 )
 _FN_CHARS = set("的了和与及等、")
+_COORDINATORS = "、和与及以 "
 _LEVEL_RANK = {"province": 0, "city": 1, "district": 2, "street": 3, "community": 4, "compound": 5}
 
 
@@ -183,7 +186,8 @@ class Extractor:
         ):
             return None  # ordinals and rankings: 第33次, 前10名
         cs = d.clause_start(s)
-        if "每" in t[max(cs, d.previous_end(s)) : s]:
+        each = t[max(cs, d.previous_end(s)) : s]
+        if "每" in each and not _ANNUAL_BUDGET.search(each):
             return None  # frequencies and rates: 每周一推进, 每人500元, 每名党员联系5至10户
         if re.search(r"[\d一二三四五六七八九十两]\s*(?:至|到|-|—|~|～)$", before):
             return None  # a range (5至10户) is a norm or target, not a count
@@ -237,6 +241,9 @@ class Extractor:
         prev_num_end = d.last_end if cs <= d.last_end <= num.start else cs
         local_start = max(cs, prev_num_end)
         before = t[local_start : num.start]
+        if local_start > cs and not before.strip(_COORDINATORS):
+            # 走访居民1.35万户、3.9万人: a figure joined to the one before shares its verb.
+            before = t[cs : num.start]
         subject_after, _head_only = _noun_phrase_after(t, num.end, ce, campaigns, d)
         subject = ""
         is_after = False

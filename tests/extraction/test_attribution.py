@@ -156,3 +156,55 @@ def test_village_word_refers_back_to_the_last_village() -> None:
 def test_person_title_in_a_list_does_not_move_the_region() -> None:
     text = "本报讯 近日,市北区组织开展宣讲活动,由区级领导、街道党工委书记组成宣讲团,开展宣讲132场。"
     assert _regions(text) == ["市北区"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # 户 counts: the verb before the count decides, as for people.
+        ("惠及居民1300余户", "beneficiaries"),
+        ("带动茶农3800余户", "masses_mobilized"),
+        ("带动村民入社1.2万户", None),
+        ("入户走访群众1.8万户", "households_visited"),
+        # Every reached percentage is a rate, growth and 满意度 included.
+        ("居民满意度提升至96.8%", "rate"),
+        ("收入达到2.48万元,同比增长7.2%", "rate"),
+        # Settled matters: the settling verb may stand alone, the matter named earlier in the sentence.
+        ("受理居民诉求1865件,办结1790件", "problems_solved"),
+        ("收集问题建议673条,已解决582条", "problems_solved"),
+        ("发现并处置各类问题4.7万余件", "problems_solved"),
+        ("议定村内公益事项135件,已实施完成118件", "problems_solved"),
+        # Gathered, claimed or listed matters are not settled ones.
+        ("认领微心愿1900余个", None),
+        ("梳理形成为民办实事清单58项", None),
+        # A noun that hides a verb (党组织 holds 组织) does not govern the count.
+        ("举办培训班8期,培训村党组织书记、合作社负责人等560余人次", "event_participants"),
+        ("开展“物业开放日”活动24场,吸引居民3400余人次参与", "event_participants"),
+        ("全县新吸引返乡创业青年380余人", None),
+        ("吸纳党员1100余名", "party_members"),
+        ("组建由7名党员组成的小区党支部", "party_members"),
+        ("组建由23名党员组成的宣讲团", "members_mobilized"),
+        ("两千余名在职党员志愿者每天上岗执勤", "members_mobilized"),
+        # 新就业群体 are couriers and riders, not jobs; serving them is a benefit.
+        ("累计服务新就业群体4.2万人次", "beneficiaries"),
+        ("吸纳47名新就业群体代表担任兼职网格员", None),
+        # The last noun of the phrase is its head, even when it has no code.
+        ("推动村级党组织领办合作社87个", None),
+        ("成立楼栋党小组46个", None),
+        # A count after 向/给/对 is who received something, not what was created.
+        ("已向43个星级小区发放奖励", None),
+        ("组织党员志愿者为老人提供上门服务2600余次", None),
+    ],
+)
+def test_general_attribution_rules(text: str, code: str | None) -> None:
+    assert mentions(text)[-1]["indicator"] == code
+
+
+def test_coordinated_figure_shares_the_verb_of_the_one_before() -> None:
+    found = mentions("共走访居民1.35万户、3.9万人。")
+    assert [m["indicator"] for m in found] == ["households_visited", "people_visited"]
+
+
+def test_yearly_budget_is_kept_as_investment() -> None:
+    assert one("区财政每年安排专项资金1500万元。")["indicator"] == "investment"
+    assert mentions("每人每月发放补贴200元。") == []
