@@ -11,8 +11,10 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -29,7 +31,18 @@ SKIPPED_PATHS = {"/api/v1/me/token/"}  # rotating or revoking the run's own toke
 
 
 @pytest.fixture
-def seeded(world, editor_a, settings):
+def _keep_test_connection():
+    """Requests go straight to the WSGI handler, which closes the database connection after each
+    one; that would end the test's transaction (on PostgreSQL), so do what Django's test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(world, editor_a, settings, _keep_test_connection):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"token": "100000/minute", "anon": "100000/minute"},
