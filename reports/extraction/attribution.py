@@ -31,6 +31,7 @@ class Clue:
 _VERB_LOOKALIKES = re.compile(r"党组织|组织部|组织员|组织委员|服务队|服务中心|服务站|服务点|新就业群体|就业群体|新就业形态")
 # Verbs for things only gathered or claimed, not settled: 收集诉求, 认领微心愿, 梳理清单.
 _COLLECT_VERBS = ("收集", "征集", "梳理", "受理", "认领", "发现", "形成", "列出", "汇总", "交办", "建立")
+_MATTER_UNITS = ("件", "项", "条", "个", "起", "处")
 _LIST_HEADS = ("清单", "台账", "目录", "建议", "意见")
 # A count that is the object of a preposition is who something was done to, not what was made: 向43个小区发放.
 _PREP_OBJECT = re.compile(r"(?:向|给|对)$")
@@ -244,13 +245,13 @@ class Attributor:
         if solve < 0:
             # 受理诉求1865件,办结1790件: the verb right before the count, the matter earlier in the sentence.
             tail = before[-6:]
-            if (_has(tail, cat.SOLVE_VERBS) or _has(tail, cat.DONE_VERBS)) and c.unit in ("件", "项", "条", "个", "起"):
+            if (_has(tail, cat.SOLVE_VERBS) or _has(tail, cat.DONE_VERBS)) and c.unit in _MATTER_UNITS:
                 if _has(c.sentence_before, cat.PROBLEM_WORDS):
                     return "problems_solved", 0.7
             return None
         if not _has(subject + before, cat.PROBLEM_WORDS):
             if _has(before[solve:], cat.SOLVE_VERBS) and _has(c.sentence_before, cat.PROBLEM_WORDS):
-                if c.unit in ("件", "项", "条", "个", "起"):
+                if c.unit in _MATTER_UNITS:
                     return "problems_solved", 0.7  # 收集诉求1032件,现场解答、解决426件
             return None
         if subject.endswith(_LIST_HEADS) or _last_pos(before, _COLLECT_VERBS) > solve:

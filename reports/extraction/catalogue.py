@@ -371,7 +371,7 @@ PARTICIPANT_WORDS = (
 )
 RATE_WORDS = ("率", "比例", "占比", "覆盖面", "比重", "满意度", "知晓度", "参与度", "认可度")
 HOUSEHOLD_BENEFIT_VERBS = ("惠及", "受益", "受惠", "服务", "覆盖")
-HOUSEHOLD_MOBILIZE_VERBS = ("带动", "发动", "动员", "组织")
+HOUSEHOLD_MOBILIZE_VERBS = ("带动", "发动", "动员", "组织", "引导", "号召")
 JOIN_WORDS = ("入社", "入股", "加入合作社")
 GROWTH_WORDS = ("增长", "提高", "提升", "下降", "降低", "同比", "增幅", "比上年", "环比", "减少", "上升")
 

@@ -395,6 +395,11 @@ _ADVERBIAL = re.compile(
 )
 _CLAUSE_BREAK = "。!?！？;；,，:：、\n”"
 _LIST_MARKS = ("、", "和", "及", "与")
+_AGENT_VERBS = (
+    "累计", "共", "已", "还", "先后", "开展", "组建", "成立", "推行", "建立", "实施", "推进", "打造", "建成", "投入",
+    "组织", "坚持", "探索", "制定", "出台", "通过", "依托", "围绕", "聚焦", "着力", "大力", "积极", "持续", "深化",
+    "设置", "创新", "率先", "全面", "新建", "完成", "筹集", "发动", "选派", "抽调",
+)
 _PERSON_TITLE = re.compile(r"(?:副?书记|委员|副?主任|负责人|成员|副?部长|干部|工作人员)")
 # A higher place jieba could not name, in front of the one detected: 在|西来镇|铁牛村.
 _HIGHER_PLACE_TAIL = re.compile(r"(?<=在)[\u4e00-\u9fff]{1,6}(?:街道|镇|乡|区|县|市)$")
@@ -523,7 +528,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             and suffix != "社区"
         ):
             continue  # 村(社区), 乡镇(街道), 街道社区: categories, not names
-        if suffix == "小区" and not _proper_compound(stem, name_start, tokens, starts):
+        if suffix == "小区" and name_start not in place_ends and not _proper_compound(stem, name_start, tokens, starts):
             continue  # 星级小区, 花园小区: a kind of compound, not one by name
         spec = index.lookup(name)
         places.append(Place(name_start, e, name, SUFFIX_LEVEL[suffix], spec.key if spec else None))
@@ -636,7 +641,9 @@ def _name_start(
         if tok.end != pos or pos in place_ends:
             break
         word = tok.word
-        if not all(_PLACE_CHAR.match(ch) for ch in word) or (word in _NAME_STOP and not (loose and len(word) > 1)):
+        if not all(_PLACE_CHAR.match(ch) for ch in word) or (
+            word in _NAME_STOP and not (loose and len(word) > 1) and not _inner_adjective(tokens, ti, suffix)
+        ):
             break
         if loose:
             if word in _LOOSE_STOP or tok.tag not in _LOOSE_TAGS:
@@ -688,6 +695,14 @@ def _proper_compound(stem: str, offset: int, tokens: list[Token], starts: list[i
     return any(tk.tag in _COMPOUND_NAME_TAGS for tk in tokens[lo:hi])
 
 
+def _inner_adjective(tokens: list[Token], ti: int, suffix: str) -> bool:
+    """新 or 老 inside a street or village name (文|新|街道), after a name word rather than a verb."""
+    if suffix not in _LOCAL_SUFFIXES or tokens[ti].word not in ("新", "老", "大", "小") or ti == 0:
+        return False
+    prev = tokens[ti - 1]
+    return prev.end == tokens[ti].start and prev.tag in ("n", "ns", "nr", "nz", "ng", "g") and len(prev.word) == 1
+
+
 _TIME_TAILS = tuple("年日天时晚夜午季期旬周后前来去晨间")
 
 
@@ -696,6 +711,8 @@ def _local_name_part(tokens: list[Token], ti: int) -> bool:
     tok = tokens[ti]
     if tok.tag == "t":
         return len(tok.word) >= 2 and not tok.word.endswith(_TIME_TAILS) and tok.word not in _LOCAL_STOP_WORDS
+    if tok.tag == "m" and len(tok.word) > 1 and tok.word[-1] in "路街巷里桥村湾":
+        return True  # 五一路|街道
     if tok.tag == "m" and len(tok.word) == 1 and tok.word in "一二三四五六七八九十" and ti > 0:
         prev = tokens[ti - 1]
         return prev.end == tok.start and len(prev.word) == 1 and prev.tag in ("f", "ns")
@@ -749,8 +766,8 @@ def _is_subject(text: str, p: Place, places: list[Place]) -> bool:
     prefix = _HIGHER_PLACE_TAIL.sub("", prefix)
     if prefix.endswith(("在", "由")) and _ADVERBIAL.match(prefix[:-1]) and chain_after in ",，":
         return True
-    # 中原区: …; 全区487个…
-    return after in ":：" or bool(re.match(r"\d", text[p.end : p.end + 1])) or text.startswith(("累计", "共"), p.end)
+    # 中原区: …; 全区487个…; 阳光社区组建…: a place right before its verb is the clause's agent.
+    return after in ":：" or bool(re.match(r"\d", text[p.end : p.end + 1])) or text.startswith(_AGENT_VERBS, p.end)
 
 
 def _chain_end(p: Place, places: list[Place]) -> int:

@@ -208,3 +208,27 @@ def test_coordinated_figure_shares_the_verb_of_the_one_before() -> None:
 def test_yearly_budget_is_kept_as_investment() -> None:
     assert one("区财政每年安排专项资金1500万元。")["indicator"] == "investment"
     assert mentions("每人每月发放补贴200元。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("本报讯 西湖区推进治理。\n\n在文新街道,街道党工委组织党员走访群众3000户。", "文新街道"),  # 新 inside a name
+        ("本报讯 在五一路街道百花小区,社区党委帮助居民解决问题42个。", "百花小区"),  # a compound chained to a street
+        ("本报讯 新城街道推进红色物业。街道所辖的阳光社区组建突击队,化解矛盾纠纷36起。", "阳光社区"),  # agent
+        ("本报讯 城关镇划分网格。在东关村,村党支部带领群众发展产业。镇里还投入资金200万元。", "城关镇"),
+    ],
+)
+def test_region_rules(text: str, region: str) -> None:
+    assert mentions(text)[-1]["region"] == region
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("引导200余户群众参与人居环境整治", "masses_mobilized"),
+        ("排查安全隐患560处,整改到位520处", "problems_solved"),
+    ],
+)
+def test_more_attribution_rules(text: str, code: str) -> None:
+    assert mentions(text)[-1]["indicator"] == code
