@@ -349,7 +349,7 @@ def summary_xlsx(content: SummaryContent) -> bytes:
         ws = wb.create_sheet(_sheet_name(SECTION_TITLES[key], used))
         ws.append([table.title])
         ws["A1"].font = Font(bold=True, size=12)
-        ws.append(table.columns)
+        ws.append([str(c) for c in table.columns])
         for cell in ws[2]:
             cell.font, cell.fill = bold, header_fill
         for row in table.rows:

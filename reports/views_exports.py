@@ -51,6 +51,7 @@ def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpRe
         raise Http404("您的账号尚未分配区域")
     regions = access.regions_visible_to(request.user).filter(level__in=PICKER_LEVELS).select_related("parent")
     regions = [r for r in regions.order_by("path") if r.depth - root.depth <= 2] or [root]
+    aggregation.ensure_fresh()  # the newest month with figures, counting what was just saved
     horizon = aggregation.data_horizon(region=root)
     data = request.POST if request.method == "POST" else request.GET
     chosen = {

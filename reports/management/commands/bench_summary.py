@@ -27,6 +27,7 @@ class Command(BaseCommand):
             if options["period"]:
                 period = summaries.summary_period(options["period"])
             else:
+                aggregation.ensure_fresh()
                 horizon = aggregation.data_horizon(region=region)
                 if horizon is None:
                     raise CommandError(f"{region.display_name} 没有数据；请先运行 load_demo。")
