@@ -76,9 +76,12 @@ class MentionCorrectForm(forms.Form):
     region = RegionChoiceField(label="区域", queryset=Region.objects.none(), required=False)
     period = forms.CharField(label="期间", max_length=10, required=False, help_text="年 2024、季 2024-Q2 或月 2024-06")
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, choices: tuple[list, list] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = selectors.editable_regions(user=user)
+        if choices is not None:
+            # One list per page instead of two queries per figure on a review page of many figures.
+            self.fields["indicator"].choices, self.fields["region"].choices = choices
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"{self.prefix or 'm'}-{name}")
 
@@ -90,6 +93,15 @@ class MentionCorrectForm(forms.Form):
             return Period.parse(raw)
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+def correction_choices(*, user) -> tuple[list, list]:
+    """The indicator and region options of every correction form on one page, read once."""
+    blank = [("", "---------")]
+    indicators = blank + [(i.pk, str(i)) for i in selectors.active_indicators()]
+    field = RegionChoiceField(queryset=Region.objects.none())
+    regions = blank + [(r.pk, field.label_from_instance(r)) for r in selectors.editable_regions(user=user)]
+    return indicators, regions
 
 
 class AcceptAboveForm(forms.Form):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal import access
 from reports import selectors, services
-from reports.forms import AcceptAboveForm, MentionCorrectForm, ReportSubmitForm
+from reports.forms import AcceptAboveForm, MentionCorrectForm, ReportSubmitForm, correction_choices
 from reports.models import Mention, Report
 
 _DB_DOWN = "数据库暂时不可用，未保存任何内容，请稍后重试。"
@@ -111,21 +111,23 @@ def _review_page(request: HttpRequest, report: Report, bound: MentionCorrectForm
     mentions = selectors.report_mentions(report=report)
     can_edit = access.can_edit_region(request.user, report.region)
     bound_pk = int(bound.prefix[1:]) if bound is not None else None
+    choices = correction_choices(user=request.user) if can_edit else None
     context = {
         "report": report,
         "segments": selectors.text_segments(report=report, mentions=mentions),
-        "rows": [_row(request, m, can_edit, bound if m.pk == bound_pk else None) for m in mentions],
+        "rows": [_row(request, m, can_edit, bound if m.pk == bound_pk else None, choices) for m in mentions],
         "can_edit": can_edit,
         "accept_form": AcceptAboveForm(),
     }
     return render(request, "reports/review.html", context, status=status)
 
 
-def _row(request: HttpRequest, m: Mention, can_edit: bool, form: MentionCorrectForm | None = None) -> dict:
+def _row(request: HttpRequest, m: Mention, can_edit: bool, form=None, choices=None) -> dict:
     if form is None and can_edit:
         form = MentionCorrectForm(
             prefix=f"m{m.pk}",
             user=request.user,
+            choices=choices,
             initial={
                 "value": selectors.fmt_value(m.value),
                 "unit": m.unit,

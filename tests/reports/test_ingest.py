@@ -5,6 +5,8 @@ import zipfile
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reports.ingest import IngestError, text_from_paste, text_from_upload
 
@@ -115,3 +117,14 @@ def test_corrupt_docx_with_the_right_member_names_is_refused():
 def test_pasted_whitespace_is_refused():
     with pytest.raises(IngestError, match="正文为空"):
         text_from_paste(" \n\u3000 ")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=3000))
+def test_arbitrary_bytes_become_text_or_a_chinese_error(data):
+    try:
+        result = text_from_upload(data)
+    except IngestError as exc:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in str(exc))
+    else:
+        assert result.text.strip() and "\x00" not in result.text

@@ -230,3 +230,19 @@ def test_accept_above_from_the_page(world, editor_a, client_for, parsed_report):
     response = client_for(editor_a).post(reverse("reports:accept_above", args=[parsed_report.pk]), {"threshold": "0"})
     assert response.status_code == 302
     assert DataValue.objects.filter(source="report").exists()
+
+
+def test_review_and_list_queries_do_not_grow_with_the_figures(
+    world, editor_a, submit, client_for, django_assert_max_num_queries
+):
+    long_text = "\n".join(f"金海路街道第{i}网格走访群众{100 + i}户，解决问题{i + 1}个。" for i in range(40))
+    report = submit(editor_a, world.street_a, text=long_text)
+    for i in range(5):
+        submit(editor_a, world.street_a, text=f"朱庄社区走访群众{i + 300}户。", title=f"报道{i}")
+    assert report.mentions.count() >= 60
+    client = client_for(editor_a)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("reports:review", args=[report.pk]))
+    assert page.status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("reports:list")).status_code == 200
