@@ -9,6 +9,7 @@ from . import catalogue as cat
 from .specs import IndicatorSpec
 from .units import EVENT_UNITS, MATERIAL_UNITS, MEASURE_UNITS
 
+_EVENT_HEADS = ("活动", "党课", "主题党日", "会议", "培训", "讲座", "宣讲", "座谈会", "议事会", "培训班")
 _EVENT_CONTEXT = tuple(w for w in cat.EVENT_NOUNS if len(w) > 1 and w not in ("行动", "学习", "交流"))
 _PERSON_NOUNS = ("书记", "成员", "干部", "党员", "代表", "负责人", "委员", "主任", "群众", "人员", "员")
 _QUOTES = re.compile(r"[“”‘’\"「」『』]")
@@ -31,6 +32,7 @@ class Clue:
 _VERB_LOOKALIKES = re.compile(r"党组织|组织部|组织员|组织委员|服务队|服务中心|服务站|服务点|新就业群体|就业群体|新就业形态")
 # Verbs for things only gathered or claimed, not settled: 收集诉求, 认领微心愿, 梳理清单.
 _COLLECT_VERBS = ("收集", "征集", "梳理", "受理", "认领", "发现", "形成", "列出", "汇总", "交办", "建立")
+_PEOPLE_WORDS = (*cat.CADRE_WORDS, *cat.MASSES_WORDS, "人", "员", "者", "户", "群体", "老人", "儿童", "学生", "农民")
 _MATTER_UNITS = ("件", "项", "条", "个", "起", "处")
 _LIST_HEADS = ("清单", "台账", "目录", "建议", "意见")
 # A count that is the object of a preposition is who something was done to, not what was made: 向43个小区发放.
@@ -124,6 +126,8 @@ class Attributor:
                 best, best_pos = code, pos
         if best is None and _has(c.subject, ("走访", "入户")):
             best = "households_visited"
+        if best is None and _has(c.subject, cat.ENTERPRISE_HEADS):
+            return "enterprises", 0.7  # 新增市场主体2300户
         if best == "masses_mobilized" and _has(c.before + c.after[:8], cat.JOIN_WORDS):
             return None, 0.0  # 带动村民入社1.2万户: households that joined a co-operative
         if best is None:
@@ -168,8 +172,13 @@ class Attributor:
         rest = after[len(subject) :] if c.subject_after and after.startswith(subject) else after
         if subject.endswith("党员") and _ORG_COMPOSITION.match(rest):
             return "party_members", 0.8
-        cadre = _has(subject, cat.CADRE_WORDS)
-        masses = _has(subject, cat.MASSES_WORDS) and not cadre
+        if _has(before, cat.HONOUR_VERBS):
+            return None, 0.0  # 表彰优秀共产党员120名: people honoured, neither the roll nor a turnout
+        # Who is counted: the phrase after the number, or when that names no people (1200余人次深入基层)
+        # the noun right before it.
+        who = subject if c.subject_after is False or _has(subject, _PEOPLE_WORDS) else subject + before[-8:]
+        cadre = _has(who, cat.CADRE_WORDS)
+        masses = _has(who, cat.MASSES_WORDS) and not cadre
         # The verb closest to the number governs it: 发动党员3760名带动1.5万名群众.
         groups = (
             ("visit", cat.VISIT_VERBS),
@@ -281,7 +290,7 @@ class Attributor:
             ("party_orgs", cat.PARTY_ORG_HEADS),
             ("projects", cat.PROJECT_HEADS),
             ("enterprises", cat.ENTERPRISE_HEADS),
-            ("jobs", ("就业岗位", "岗位")),
+            ("jobs", ("就业岗位", "岗位") if _job_posts(c) else ("就业岗位",)),
             (None, cat.UNCODED_HEADS),
         )
         found = [(pos, code or "") for code, words in heads if (pos := _head(subject, words)) >= 0]
@@ -296,6 +305,8 @@ class Attributor:
         )
         if (c.unit in MATERIAL_UNITS or c.unit in ("份", "套")) and is_material:
             return "materials_distributed", 0.85
+        if c.unit in EVENT_UNITS and subject.endswith(_EVENT_HEADS):
+            return "events_held", 0.8  # 开展“我为群众办实事”实践活动1200余次: the last noun is an event
         solved = self._solved(c)
         if solved is not None:
             return solved
@@ -308,6 +319,11 @@ class Attributor:
         elif _has(subject, ("党课", "主题党日", "培训班", "会议", "讲座", "宣讲")) and c.unit in ("个", "期"):
             return "events_held", 0.6
         return None, 0.0
+
+
+def _job_posts(c: Clue) -> bool:
+    """岗位 are jobs when offered or created (提供岗位1200个), not posts claimed by members (认领岗位)."""
+    return _has(c.subject + c.before, cat.JOB_POST_CONTEXT) and not _has(c.before, ("认领", "设立", "设置"))
 
 
 def _unit_compatible(spec_unit: str, unit: str) -> bool:

@@ -115,6 +115,8 @@ UNCODED_HEADS = ("合作社", "党小组", "小组", "工作室", "服务队", "
 SERVICE_VERBS = ("提供", "接待", "受理", "帮助", "办理", "出动")
 # 合作社 is left out: a co-operative is not counted as an enterprise.
 ENTERPRISE_HEADS = ("企业", "公司", "商户", "个体工商户", "市场主体", "工厂", "商家", "门店")
+JOB_POST_CONTEXT = ("就业", "公益", "用工", "招聘", "提供", "开发", "创造", "新增", "岗位需求")
+HONOUR_VERBS = ("表彰", "评选", "授予", "命名", "评为", "获评")
 JOB_WORDS = ("就业岗位", "岗位", "就业", "务工", "用工", "就近就业", "灵活就业")
 PROBLEM_WORDS = (
     "问题",

@@ -232,3 +232,18 @@ def test_region_rules(text: str, region: str) -> None:
 )
 def test_more_attribution_rules(text: str, code: str) -> None:
     assert mentions(text)[-1]["indicator"] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("累计开展“我为群众办实事”实践活动1200余次", "events_held"),  # the last noun is an event
+        ("组织党员干部1200余人次深入基层", "members_mobilized"),  # who is counted is named before
+        ("评选表彰优秀共产党员120名", None),  # people honoured
+        ("新增市场主体2300户", "enterprises"),
+        ("组织在职党员认领岗位2300个", None),  # posts claimed are not jobs
+        ("提供岗位1200个", "jobs"),
+    ],
+)
+def test_head_and_context_rules(text: str, code: str | None) -> None:
+    assert mentions(text)[-1]["indicator"] == code
