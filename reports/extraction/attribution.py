@@ -29,7 +29,9 @@ class Clue:
 
 
 # Nouns that contain a verb of the groups below (党组织 holds 组织, 服务队 holds 服务): hidden before verbs are read.
-_VERB_LOOKALIKES = re.compile(r"党组织|组织部|组织员|组织委员|服务队|服务中心|服务站|服务点|新就业群体|就业群体|新就业形态")
+_VERB_LOOKALIKES = re.compile(
+    r"党组织|组织部|组织员|组织委员|服务队|服务中心|服务站|服务点|新就业群体|就业群体|新就业形态"
+)
 # Verbs for things only gathered or claimed, not settled: 收集诉求, 认领微心愿, 梳理清单.
 _COLLECT_VERBS = ("收集", "征集", "梳理", "受理", "认领", "发现", "形成", "列出", "汇总", "交办", "建立")
 _PEOPLE_WORDS = (*cat.CADRE_WORDS, *cat.MASSES_WORDS, "人", "员", "者", "户", "群体", "老人", "儿童", "学生", "农民")
@@ -251,18 +253,14 @@ class Attributor:
         solve = _last_pos(before, cat.SOLVE_VERBS)
         if solve < 0 and _has(subject, cat.SOLVE_VERBS):
             solve = len(before) - len(subject)  # 办实事清单: the verb is only a modifier inside the phrase
+        matter_unit = c.unit in _MATTER_UNITS
         if solve < 0:
-            # 受理诉求1865件,办结1790件: the verb right before the count, the matter earlier in the sentence.
-            tail = before[-6:]
-            if (_has(tail, cat.SOLVE_VERBS) or _has(tail, cat.DONE_VERBS)) and c.unit in _MATTER_UNITS:
-                if _has(c.sentence_before, cat.PROBLEM_WORDS):
-                    return "problems_solved", 0.7
-            return None
+            # 议定事项135件,已实施完成118件: a listed matter reported as carried out.
+            done = _has(before[-6:], cat.DONE_VERBS) and matter_unit
+            return ("problems_solved", 0.7) if done and _has(c.sentence_before, cat.PROBLEM_WORDS) else None
         if not _has(subject + before, cat.PROBLEM_WORDS):
-            if _has(before[solve:], cat.SOLVE_VERBS) and _has(c.sentence_before, cat.PROBLEM_WORDS):
-                if c.unit in _MATTER_UNITS:
-                    return "problems_solved", 0.7  # 收集诉求1032件,现场解答、解决426件
-            return None
+            # 受理诉求1865件,办结1790件: the verb right before the count, the matter earlier in the sentence.
+            return ("problems_solved", 0.7) if matter_unit and _has(c.sentence_before, cat.PROBLEM_WORDS) else None
         if subject.endswith(_LIST_HEADS) or _last_pos(before, _COLLECT_VERBS) > solve:
             return None, 0.0  # 梳理形成办实事清单58项: a list drawn up, nothing settled yet
         return "problems_solved", 0.8

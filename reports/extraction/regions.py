@@ -396,9 +396,45 @@ _ADVERBIAL = re.compile(
 _CLAUSE_BREAK = "。!?！？;；,，:：、\n”"
 _LIST_MARKS = ("、", "和", "及", "与")
 _AGENT_VERBS = (
-    "累计", "共", "已", "还", "先后", "开展", "组建", "成立", "推行", "建立", "实施", "推进", "打造", "建成", "投入",
-    "组织", "坚持", "探索", "制定", "出台", "通过", "依托", "围绕", "聚焦", "着力", "大力", "积极", "持续", "深化",
-    "设置", "创新", "率先", "全面", "新建", "完成", "筹集", "发动", "选派", "抽调",
+    "累计",
+    "共",
+    "已",
+    "还",
+    "先后",
+    "开展",
+    "组建",
+    "成立",
+    "推行",
+    "建立",
+    "实施",
+    "推进",
+    "打造",
+    "建成",
+    "投入",
+    "组织",
+    "坚持",
+    "探索",
+    "制定",
+    "出台",
+    "通过",
+    "依托",
+    "围绕",
+    "聚焦",
+    "着力",
+    "大力",
+    "积极",
+    "持续",
+    "深化",
+    "设置",
+    "创新",
+    "率先",
+    "全面",
+    "新建",
+    "完成",
+    "筹集",
+    "发动",
+    "选派",
+    "抽调",
 )
 _PERSON_TITLE = re.compile(r"(?:副?书记|委员|副?主任|负责人|成员|副?部长|干部|工作人员)")
 # A higher place jieba could not name, in front of the one detected: 在|西来镇|铁牛村.
@@ -672,7 +708,11 @@ def _name_start(
     ):
         pos -= 1
     # A leading function word is dropped only when it is a word of its own: 在|铁牛村, but 和睦|街道.
-    while pos < s and text[pos] in "在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至·" and _starts_token(starts, pos + 1):
+    while (
+        pos < s
+        and text[pos] in "在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至·"
+        and _starts_token(starts, pos + 1)
+    ):
         pos += 1
     if s - pos < 2:
         return None
@@ -681,7 +721,9 @@ def _name_start(
 
 _COMPOUND_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "x", "j"})
 _COMPOUND_NAME_ENDS = tuple("苑园城府庭湾居邸里庄")
-_GENERIC_COMPOUND_STEMS = frozenset({"花园", "家园", "星级", "示范", "物业", "居民", "住宅", "安置", "老旧", "商品房", "红色物业"})
+_GENERIC_COMPOUND_STEMS = frozenset(
+    {"花园", "家园", "星级", "示范", "物业", "居民", "住宅", "安置", "老旧", "商品房", "红色物业"}
+)
 
 
 def _proper_compound(stem: str, offset: int, tokens: list[Token], starts: list[int]) -> bool:
