@@ -209,6 +209,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 3}
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-reports": {"task": "reports.tasks.requeue_stale_reports", "schedule": 300.0},
+    # Hourly is enough: deadlines are whole days, and opening a form applies the lock anyway.
+    "lock-overdue-returns": {"task": "metrics.tasks.lock_overdue_returns", "schedule": 3600.0},
 }
 
 LOGGING = {

@@ -28,6 +28,12 @@ class World:
     community_b: Region
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is deliberately slow; personas are created in almost every test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db) -> World:
     city = Region.objects.create(name="周口市", level=Region.Level.CITY, code="411600")
