@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from portal.api import views
+from portal.api import exports, views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -14,6 +14,7 @@ router.register("data-values", views.DataValueViewSet, basename="data-value")
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("mentions", views.MentionViewSet, basename="mention")
 router.register("aggregates", views.AggregateViewSet, basename="aggregate")
+router.register("summaries", exports.SummaryViewSet, basename="summary")
 
 app_name = "api"
 urlpatterns = [

@@ -23,7 +23,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from metrics.models import Indicator
-from reports.models import Mention, Report
+from reports.models import Mention, Report, Summary
 from tests.factories import OrganisationFactory, value
 
 MAX_EXAMPLES = 10
@@ -42,7 +42,8 @@ def _keep_test_connection():
 
 
 @pytest.fixture
-def seeded(world, editor_a, settings, _keep_test_connection):
+def seeded(world, editor_a, settings, tmp_path, _keep_test_connection):
+    settings.MEDIA_ROOT = tmp_path
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"token": "100000/minute", "anon": "100000/minute"},
@@ -72,7 +73,9 @@ def seeded(world, editor_a, settings, _keep_test_connection):
         period_start=date(2024, 3, 1),
         confidence=0.9,
     )
+    summary = Summary.objects.create(region=world.district_a, period="2024", fingerprint="0" * 64)
     return {
+        "summaries": {"id": summary.pk},
         "data-values": {"id": dv.pk},
         "regions": {"id": world.community_a.pk},
         "organisations": {"id": org.pk},
