@@ -136,8 +136,13 @@ def test_redis_down_at_submit_saves_the_report_and_the_sweep_queues_it_later(
 # --- real worker processes -------------------------------------------------------------------------
 
 
-def _start_worker(extra_env: dict[str, str], log: Path) -> subprocess.Popen:
-    """A prefork worker with one child, so killing the child kills the task and not the worker."""
+def _start_worker(
+    extra_env: dict[str, str], log: Path, pool: str = "prefork", name: str = "faults", transport: dict | None = None
+) -> subprocess.Popen:
+    """A worker with one process; with prefork, killing the child kills the task and not the worker.
+
+    ``transport`` overrides broker transport options (visibility timeout, restore sweep) for this worker only.
+    """
     from django.db import connection
 
     from portal.celery import app
@@ -146,14 +151,20 @@ def _start_worker(extra_env: dict[str, str], log: Path) -> subprocess.Popen:
     url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1", **extra_env}
     app.control.purge()
-    cmd = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork", "--concurrency=1", "-l", "info"]
-    cmd += ["-n", f"faults-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
-    proc = subprocess.Popen(cmd, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=REPO)
+    argv = ["worker", f"--pool={pool}", "--concurrency=1", "-l", "info", "-n", f"{name}-{os.getpid()}@%h"]
+    argv += ["--without-gossip", "--without-mingle"]
+    code = (
+        "import json, sys; from portal.celery import app; "
+        "app.conf.broker_transport_options = {**app.conf.broker_transport_options, **json.loads(sys.argv[1])}; "
+        "app.worker_main(sys.argv[2:])"
+    )
+    cmd = [sys.executable, "-c", code, json.dumps(transport or {}), *argv]
+    proc = subprocess.Popen(cmd, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT, cwd=REPO)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"celery worker exited early; see {log}")
-        if app.control.ping(destination=[f"faults-{os.getpid()}@{socket.gethostname()}"], timeout=0.5):
+        if app.control.ping(destination=[f"{name}-{os.getpid()}@{socket.gethostname()}"], timeout=0.5):
             return proc
     proc.kill()
     raise RuntimeError(f"celery worker did not answer; see {log}")
@@ -218,6 +229,35 @@ def test_worker_killed_mid_parse_is_redelivered_and_parses_once(world, editor_a)
     assert report.mentions.filter(text="622户").count() == 1
     starts = list(report.mentions.values_list("start", flat=True))
     assert len(starts) == len(set(starts))
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_whole_worker_killed_mid_parse_message_comes_back_after_the_visibility_timeout(world, editor_a):
+    workdir = Path(tempfile.mkdtemp())
+    pidfile = workdir / "parse.pids"
+    env = {"REPORTS_TEST_PARSE_PAUSE": "3", "REPORTS_TEST_PARSE_PIDFILE": str(pidfile)}
+    first = _start_worker(env, workdir / "worker.log", pool="solo", name="doomed")
+    try:
+        report = _submit(editor_a, world.street_a)
+        deadline = time.monotonic() + 30
+        while not (pidfile.exists() and pidfile.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert int(pidfile.read_text().split()[0]) == first.pid  # the worker itself is parsing
+        first.kill()  # SIGKILL: no chance to requeue; the message stays unacknowledged in Redis
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    # A new worker whose visibility timeout and restore sweep are short enough for a test.
+    fast = {"visibility_timeout": 4, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
+    second = _start_worker({}, workdir / "worker.log", pool="solo", name="heir", transport=fast)
+    try:
+        report = _wait_for(report, {Report.Status.PARSED, Report.Status.FAILED}, timeout=90)
+    finally:
+        _stop(second)
+    assert report.status == Report.Status.PARSED and report.attempts == 2
+    assert report.mentions.filter(text="622户").count() == 1
 
 
 @pytest.mark.worker
