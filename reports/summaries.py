@@ -305,8 +305,12 @@ def summary_html(content: SummaryContent) -> str:
 def render_pdf(html: str) -> tuple[bytes, int]:
     """HTML → PDF bytes and page count; Chinese glyphs come from Noto Sans CJK via fontconfig."""
     from weasyprint import HTML  # imported here: loading Pango and the fonts takes a second
+    from weasyprint.urls import URLFetcher
 
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    # Only the charts' data: URIs are loaded: nothing from the network or the disk, whatever a
+    # report title or sentence might contain.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).render()
     return document.write_pdf(), len(document.pages)
 
 
@@ -445,7 +449,13 @@ def _usable(summary: Summary) -> bool:
     if summary.status == Summary.Status.DONE:
         return bool(summary.file) and summary.file.storage.exists(summary.file.name)
     stale_after = timedelta(seconds=settings.SUMMARY_TIME_LIMIT * 3)
-    return summary.created_at > timezone.now() - stale_after
+    if summary.created_at > timezone.now() - stale_after:
+        return True
+    # Queued or started long ago and never finished: its message was lost. Say so, and start afresh.
+    Summary.objects.filter(pk=summary.pk, status=summary.status).update(
+        status=Summary.Status.FAILED, failure_reason="生成任务超时未完成（可能已丢失），已重新生成。", stage=""
+    )
+    return False
 
 
 def summary_request(

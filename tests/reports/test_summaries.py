@@ -190,3 +190,21 @@ def test_the_background_task_takes_an_id_and_returns_quietly_when_the_row_is_gon
     summary = summaries.summary_request(user=city_leader, region=figures.district_a, period=YEAR_2024, background=True)
     assert generate_summary.delay(summary.pk).get() == "done"
     assert generate_summary.delay(999_999).get() == "skipped"
+
+
+def test_the_renderer_loads_nothing_from_disk_or_network(tmp_path):
+    from PIL import Image
+
+    secret = tmp_path / "secret.svg"
+    secret.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300">'
+        '<rect width="300" height="300" fill="#FF00FF"/></svg>'
+    )
+    html = f'<html><body><p>正文</p><img src="file://{secret}"><img src="http://127.0.0.1:9/x.png"></body></html>'
+    pdf, pages = summaries.render_pdf(html)
+    out = tmp_path / "x.pdf"
+    out.write_bytes(pdf)
+    assert pages == 1 and "正文" in pdf_text(out)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "p")], check=True, capture_output=True)
+    page = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+    assert (255, 0, 255) not in {page.getpixel((x, y)) for x in range(page.width) for y in range(page.height)}
