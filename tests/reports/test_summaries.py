@@ -208,3 +208,22 @@ def test_the_renderer_loads_nothing_from_disk_or_network(tmp_path):
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "p")], check=True, capture_output=True)
     page = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
     assert (255, 0, 255) not in {page.getpixel((x, y)) for x in range(page.width) for y in range(page.height)}
+
+
+def test_the_summarys_queries_do_not_grow_with_the_number_of_regions(
+    figures, city_leader, django_assert_max_num_queries
+):
+    def content():
+        return summaries.summary_content(user=city_leader, region=figures.city, period=YEAR_2024)
+
+    content()  # roll-ups brought up to date
+    with django_assert_max_num_queries(40) as few:
+        content()
+    for d, district in enumerate((figures.district_a, figures.district_b)):
+        for s in range(5):
+            street = Region.objects.create(name=f"街道{d}-{s}", level="street", parent=district)
+            Region.objects.create(name=f"社区{d}-{s}", level="community", parent=street)
+    content()
+    with django_assert_max_num_queries(40) as many:
+        content()
+    assert len(many.captured_queries) == len(few.captured_queries)
