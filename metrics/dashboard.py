@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -29,7 +30,7 @@ from metrics.models import (
     Region,
 )
 from metrics.periods import MONTH, Period
-from metrics.selectors import elections_due, star_distribution
+from metrics.selectors import elections_due
 from portal import access
 
 MAX_KPIS = 8
@@ -385,11 +386,40 @@ def dashboard_elections(*, params: DashboardParams) -> Table:
 def dashboard_stars(*, params: DashboardParams) -> Table:
     """“五星” levels: how many organisations hold each number of stars, this year and last."""
     year = _last_month(params.period).year
-    dist = star_distribution(region=params.region, year=year)
+    dist = _star_distribution(params.region, year)
     table = Table("stars", f"“五星”支部分布 · {year}年", ["星级", f"{year}年", f"{year - 1}年", "变化"])
     for level, now, before in zip(dist["levels"], dist["current"], dist["previous"], strict=True):
         table.rows.append([f"{level}星", now, before, now - before])
     return table
+
+
+def _star_distribution(region: Region, year: int) -> dict:
+    """As ``selectors.star_distribution``, but counted in the database: one row per level and year
+    instead of one per organisation, so a city of ten thousand branches costs no Python time."""
+    sql = """
+        SELECT LEAST(level, 5), year, COUNT(*) FROM (
+            SELECT r.organisation_id, r.year, COUNT(*) FILTER (WHERE r.status = %s) AS level
+            FROM metrics_starrating r
+            JOIN metrics_organisation o ON o.id = r.organisation_id
+            JOIN metrics_region g ON g.id = o.region_id
+            WHERE g.path LIKE %s AND r.year IN (%s, %s)
+            GROUP BY r.organisation_id, r.year
+        ) per_org GROUP BY 1, 2
+    """
+    if connection.vendor != "postgresql":
+        sql = sql.replace("LEAST(level, 5)", "MIN(level, 5)")
+    now, before = [0] * 6, [0] * 6
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["awarded", f"{region.path}%", year - 1, year])
+        for level, row_year, n in cursor.fetchall():
+            (now if row_year == year else before)[level] += n
+    # An organisation rated in only one of the two years counts at level 0 in the other.
+    rated_now, rated_before = sum(now), sum(before)
+    if rated_now < rated_before:
+        now[0] += rated_before - rated_now
+    elif rated_before < rated_now:
+        before[0] += rated_now - rated_before
+    return {"levels": list(range(6)), "current": now, "previous": before, "year": year}
 
 
 def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Table:
