@@ -246,3 +246,21 @@ def test_review_and_list_queries_do_not_grow_with_the_figures(
     assert page.status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("reports:list")).status_code == 200
+
+
+def test_database_error_at_submit_keeps_the_form_and_stores_nothing(
+    world, editor_a, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import OperationalError
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(Report, "save", refuse)
+    data = _form(world, title="我的标题", text=SAMPLE)
+    response = _post(client_for(editor_a), data, django_capture_on_commit_callbacks)
+    page = response.content.decode()
+    assert response.status_code == 400 and "数据库暂时不可用" in page
+    assert 'value="我的标题"' in page and "走访群众622户" in page
+    monkeypatch.undo()
+    assert not Report.objects.exists()
