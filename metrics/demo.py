@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -188,6 +188,10 @@ def load_demo(*, today: date | None = None, stdout=None) -> list[tuple[str, str,
     from reports.demo import load_sample_reports  # reports depends on metrics, not the other way
 
     load_sample_reports()
+    # Bring the roll-ups up to date now rather than on the first dashboard load.
+    from metrics.aggregation import rollups_refresh
+
+    rollups_refresh()
     return [(u.username, DEMO_PASSWORD, Profile.Role(u.role).label, " / ".join(u.region_path)) for u in USERS]
 
 
@@ -403,7 +407,7 @@ def _grant_district_admin_permissions(admins) -> None:
 
 
 def _build_values(rng: random.Random, regions, today: date, users) -> None:
-    """24 months of figures for every leaf (and street-level forms), with returns in all states."""
+    """24 months of figures for every form each region reports, with returns in all states."""
     last_month = Period.containing(today).previous()
     months = [last_month.start]
     for _ in range(MONTHS - 1):
@@ -415,10 +419,20 @@ def _build_values(rng: random.Random, regions, today: date, users) -> None:
     existing = set(MonthlyReturn.objects.filter(month__in=months).values_list("region_id", "dataset_id", "month"))
     now = timezone.now()
     new_values: list[DataValue] = []
-    for region in sorted(regions.values(), key=lambda r: r.path):
+    # Children first: a street's or district's own figure is its total (the covering rule), so it
+    # is the sum of what its children state, and it is not approved before they are.
+    drawn: dict[tuple[int, str, date], float] = {}
+    states: dict[tuple[int, str, date], str] = {}
+    children: dict[int, list[int]] = {}
+    for region in regions.values():
+        if region.parent_id:
+            children.setdefault(region.parent_id, []).append(region.pk)
+    for region in sorted(regions.values(), key=lambda r: (-r.depth, r.path)):
         for ds_code, ds in datasets.items():
-            if region.level not in ds.levels or (region.level == "street" and ds_code in ("organisation", "education")):
+            if region.level not in ds.levels:
                 continue
+            codes = spec_codes[ds_code]
+            kids = [k for k in children.get(region.pk, []) if any((k, c, months[0]) in drawn for c in codes)]
             # One generator per form series, so a second run draws the same figures and gaps.
             rng = random.Random(f"{SEED}:{region.path}:{ds_code}")
             size = 0.5 + rng.random() * 1.5  # some communities are simply bigger
@@ -428,7 +442,26 @@ def _build_values(rng: random.Random, regions, today: date, users) -> None:
                 gap = rng.random() < 0.02 and idx < len(months) - 1  # a month nobody reported
                 status, reason, locked = _return_state(rng, idx, len(months))
                 figures = {code: _figure(rng, code, month, size, members, idx) for code in spec_codes[ds_code]}
-                if gap or status is None or (region.pk, ds.pk, month) in existing:
+                if kids:
+                    figures = {code: _total(code, [drawn.get((k, code, month)) for k in kids]) for code in figures}
+                    child_states = {states.get((k, ds_code, month)) for k in kids}
+                    if status == "approved" and not child_states <= {"approved", "waived"}:
+                        status, locked = "submitted", False
+                for code, figure in figures.items():
+                    drawn[(region.pk, code, month)] = figure
+                states[(region.pk, ds_code, month)] = "waived" if gap else status
+                # Most forms arrive a few days before the deadline; about one in eight is late.
+                deadline = ds.deadline_for(month)
+                offset = rng.randint(1, 6) if rng.random() < 0.12 else -rng.randint(0, 8)
+                submitted = _at(min(deadline + timedelta(days=offset), today), hour=9 + rng.randint(0, 8))
+                approved = _at(min(deadline + timedelta(days=offset + rng.randint(1, 5)), today), hour=15)
+                if (region.pk, ds.pk, month) in existing or status is None:
+                    continue
+                if gap:  # a month the approver excused: shown as 免报 with its reason, not as missing
+                    reason = "换届选举期间，本月免报。"
+                    MonthlyReturn.objects.create(
+                        region=region, dataset=ds, month=month, waived=True, waiver_reason=reason
+                    )
                     continue
                 ret = MonthlyReturn.objects.create(
                     region=region,
@@ -438,8 +471,8 @@ def _build_values(rng: random.Random, regions, today: date, users) -> None:
                     status_reason=reason,
                     locked=locked,
                     lock_reason=MonthlyReturn.LockReason.APPROVAL if locked else "",
-                    submitted_at=now if status != "draft" else None,
-                    approved_at=now if status == "approved" else None,
+                    submitted_at=submitted if status != "draft" else None,
+                    approved_at=max(approved, submitted) if status == "approved" else None,
                 )
                 value_status = {
                     "draft": "draft",
@@ -462,6 +495,20 @@ def _build_values(rng: random.Random, regions, today: date, users) -> None:
                         )
                     )
     DataValue.objects.bulk_create(new_values, batch_size=2000, ignore_conflicts=True)
+
+
+def _total(code: str, parts: list) -> float:
+    """A parent's figure from its children's: rates are averaged, everything else added up."""
+    known = [p for p in parts if p is not None]
+    if not known:
+        return 0
+    if code == "rate":
+        return round(sum(known) / len(known), 2)
+    return sum(known)
+
+
+def _at(day: date, hour: int):
+    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=timezone.get_current_timezone())
 
 
 def _return_state(rng: random.Random, idx: int, count: int):

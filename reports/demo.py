@@ -11,9 +11,10 @@ from django.contrib.auth import get_user_model
 
 from metrics.models import Region
 from reports.models import Report
-from reports.services import normalised_hash, report_parse, report_submit
+from reports.services import mentions_accept_above, normalised_hash, report_parse, report_submit
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "reports"
+DEMO_ACCEPT_THRESHOLD = 0.8
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ def load_sample_reports() -> list[Report]:
         if report.status == Report.Status.PENDING:
             report_parse(report_id=report.pk)  # the claim makes this safe beside a worker
         report.refresh_from_db()
+        if report.status == Report.Status.PARSED:
+            # As staff would: accept the confident figures, leave the rest to review.
+            mentions_accept_above(user=user, report=report, threshold=DEMO_ACCEPT_THRESHOLD)
         loaded.append(report)
     return loaded
 
