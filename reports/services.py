@@ -178,7 +178,9 @@ def report_parse(*, report_id: int, reclaim: bool = False, time_budget: float | 
     try:
         report = Report.objects.select_related("region").get(pk=report_id)
         _fault_test_pause()
-        result = get_extractor().extract(report.text, context_for(report.region, report.published), doc=str(report.pk))
+        result = get_extractor().extract(
+            report.text, context_for(report.region, report.published), doc=str(report.pk), strict=True
+        )
         if time_budget is not None and time.monotonic() - started > time_budget:
             raise _TimedOut
         mentions = _mentions_from(report, result.mentions)
@@ -260,7 +262,12 @@ def _fault_test_pause() -> None:
 
 def period_from_engine(period: Any) -> tuple[str, date | None]:
     """The engine's period dict as (period_type, first day); cumulative figures become ``ytd``."""
-    if not isinstance(period, dict) or not period.get("year"):
+    if not isinstance(period, dict):
+        return "", None
+    if period.get("kind") == "cumulative" and not period.get("year") and period.get("until"):
+        # "截至目前"/"累计" without a year: the publication year to date, for staff to confirm.
+        period = {**period, "year": str(period["until"])[:4]}
+    if not period.get("year"):
         return "", None
     try:
         year = int(period["year"])

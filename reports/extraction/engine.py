@@ -100,13 +100,23 @@ class Extractor:
         if words:
             add_words(words)
 
-    def extract(self, text: str, context: ExtractionContext | None = None, doc: str = "") -> ExtractionResult:
-        """Extract mentions and campaigns; never raises on odd input, returns empty lists instead."""
+    def extract(
+        self, text: str, context: ExtractionContext | None = None, doc: str = "", *, strict: bool = False
+    ) -> ExtractionResult:
+        """Extract mentions and campaigns.
+
+        By default odd input never raises (empty lists instead, and the error is logged). The
+        portal parses with ``strict=True`` so that an engine fault fails the report with its
+        reason instead of looking like a report without figures.
+        """
         try:
             return self._extract(
                 text if isinstance(text, str) else str(text or ""), context or ExtractionContext(), doc
             )
         except Exception:
+            if strict:
+                raise
+            logger.exception("extraction failed for doc %r", doc)
             return ExtractionResult()
 
     # -- pipeline -------------------------------------------------------------------------

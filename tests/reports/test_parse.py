@@ -1,6 +1,6 @@
 """Parsing: the status flow, the claim that makes a second run harmless, failures with reasons, retry, sweep."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
@@ -162,3 +162,33 @@ def test_task_for_a_deleted_report_returns_quietly(parsed_report):
     pk = parsed_report.pk
     parsed_report.delete()
     assert parse_report.apply(args=[pk]).get() == "skipped"
+
+
+def test_an_engine_fault_fails_the_report_with_its_reason(world, editor_a, monkeypatch):
+    """A bug in the engine must not look like a report without figures."""
+    from reports import services
+    from reports.extraction import engine as engine_module
+    from reports.models import Report
+
+    def broken(self, text, context, doc):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine_module.Extractor, "_extract", broken)
+    report = Report.objects.create(
+        title="t",
+        source_kind="newspaper",
+        published=date(2024, 3, 5),
+        region=world.district_a,
+        text="川汇区走访群众622户。",
+        text_hash="f" * 64,
+        submitted_by=editor_a,
+    )
+    assert services.report_parse(report_id=report.pk) == "failed"
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED and "RuntimeError" in report.failure_reason
+
+
+def test_cumulative_figures_without_a_year_default_to_the_publication_year():
+    from reports.services import period_from_engine
+
+    assert period_from_engine({"kind": "cumulative", "year": None, "until": "2022-06-25"}) == ("ytd", date(2022, 1, 1))
