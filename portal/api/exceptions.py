@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.log import log_response
 from rest_framework import exceptions, status
@@ -33,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "throttled": ("请求过于频繁，请稍后再试。", "Too many requests; please retry later."),
     "conflict": ("操作与当前状态冲突。", "The request conflicts with the current state."),
     "server_error": ("服务器内部错误，已记录，请稍后再试。", "Internal server error; it has been logged."),
+    "database_unavailable": (
+        "数据库暂时不可用，您提交的内容未保存，请稍后重试。",
+        "The database is temporarily unavailable; nothing was saved. Please retry.",
+    ),
     "error": ("请求失败。", "The request failed."),
 }
 
@@ -100,6 +105,14 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+
+    if isinstance(exc, OperationalError | InterfaceError):
+        # A lost connection, a lock timeout or a deadlock: the write was rolled back whole and a
+        # retry may succeed, so this is a 503 the client can act on, not a 500.
+        zh, en = MESSAGES["database_unavailable"]
+        response = Response(error_body("database_unavailable", zh, en), status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = "30"
+        return response
 
     response = drf_exception_handler(exc, context)
     if response is None:
