@@ -66,3 +66,19 @@ class DatabaseUnavailableMiddleware:
 
 def _wants_json(request) -> bool:
     return request.headers.get("HX-Request") == "true" or "application/json" in request.headers.get("Accept", "")
+
+
+class ChineseByDefaultMiddleware:
+    """Ignore the browser's Accept-Language so the portal speaks Chinese unless the user chose.
+
+    Many office PCs run an English Windows; their browsers ask for English although the staff
+    read Chinese. The explicit choice (the language cookie set by the switcher) still wins.
+    Must sit before LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from metrics.catalogue import sync_catalogue
 from metrics.models import Region
 from portal.models import Profile
 from tests.factories import make_user
@@ -36,6 +37,9 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def world(db) -> World:
+    # Transactional tests (live server, real worker) flush the tables, including the catalogue
+    # that the data migration created; put it back so every test sees the shipped catalogue.
+    sync_catalogue()
     city = Region.objects.create(name="周口市", level=Region.Level.CITY, code="411600")
     district_a = Region.objects.create(name="川汇区", level=Region.Level.DISTRICT, parent=city, code="411602")
     street_a = Region.objects.create(

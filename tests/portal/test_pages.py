@@ -42,3 +42,10 @@ def test_health_endpoint_answers_any_host_over_plain_http(db, client, settings):
     settings.SECURE_SSL_REDIRECT = True
     response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_chinese_is_the_default_even_when_the_browser_asks_for_english(world, client_for, editor_a):
+    client = client_for(editor_a)
+    assert 'lang="zh-hans"' in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
