@@ -216,11 +216,15 @@ def _cells_for_year(
             fig = mine.get(m) or below.get(m)
             if fig:
                 cells[m] = fig
+        # A stock's "latest" is the latest figure the region itself stated: its children's
+        # figures for later parts are not newer totals of the region but partial ones (a form
+        # still waiting for approval would otherwise make the whole region shrink).
+        parts_of = mine if latest else cells
         for q, parts in zip(quarters, quarter_months, strict=True):
             fig = mine.get(q)
             if fig is None:
                 if any(m in mine for m in parts):
-                    fig = _combine_time([cells.get(m) for m in parts], latest)
+                    fig = _combine_time([parts_of.get(m) for m in parts], latest)
                 else:
                     fig = below.get(q)
             if fig:
@@ -228,7 +232,11 @@ def _cells_for_year(
         fig = mine.get(whole)
         if fig is None:
             if any(p in mine for p in (*months, *quarters)):
-                fig = _combine_time([cells.get(q) for q in quarters], latest)
+                own_quarters = [
+                    mine.get(q) or _combine_time([mine.get(m) for m in parts], True)
+                    for q, parts in zip(quarters, quarter_months, strict=True)
+                ]
+                fig = _combine_time(own_quarters if latest else [cells.get(q) for q in quarters], latest)
             else:
                 fig = below.get(whole)
         if fig:

@@ -236,3 +236,23 @@ def _fields():
 )
 def test_a_range_splits_into_whole_years_quarters_and_months(rng, pieces):
     assert [p.code for p in rng.pieces()] == pieces
+
+
+def test_a_stock_takes_the_regions_own_latest_figure_not_a_partial_newer_one(world):
+    """金海路街道 states 337 members up to March; in April only one community's form is approved:
+    the street still has 337 members, not the one community's 40."""
+    other = Region.objects.create(name="德化社区", level="community", parent=world.street_a)
+    for month in (JAN, FEB, MAR):
+        value("party_members", world.street_a, month, 337)
+        value("party_members", world.community_a, month, 297)
+        value("party_members", other, month, 40)
+    value("party_members", world.street_a, APR, 340, status="draft")
+    value("party_members", other, APR, 40)
+    rollups_refresh()
+    assert total("party_members", world.street_a, YEAR) == 337
+    assert total("party_members", world.district_a, YEAR) == 337
+    assert total("party_members", world.district_a, YEAR, include_submitted=True) == 337
+    # Once the street's April form counts, April is its latest figure.
+    DataValue.objects.filter(region=world.street_a, period_start=APR).update(status="approved")
+    rollups_refresh()
+    assert total("party_members", world.district_a, YEAR) == 340
