@@ -79,6 +79,9 @@ def parse_value(raw: object) -> Decimal | None:
     text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "").replace(" ", "")
     if not text:
         return None
+    if "e" in text.lower():
+        # Decimal reads 1e9 as a billion; nobody types an exponent into a count on purpose.
+        raise CellError(f"“{str(raw).strip()[:20]}”不是有效的数字，请直接填写数字，不要用科学计数法")
     try:
         number = Decimal(text)
     except InvalidOperation:

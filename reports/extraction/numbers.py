@@ -39,10 +39,12 @@ _UNIT_ALT = "|".join(re.escape(u) for u in UNIT_FORMS)
 NUMBER_RE = re.compile(
     rf"(?P<num>{_AR}|[{_CN_CHARS}]+)"
     r"(?P<approx1>余|多)?"
-    r"(?P<scale>[万亿千])?"
+    r"(?P<scale>万亿|[万亿千])?"
     r"(?P<approx2>余|多)?"
     rf"(?P<unit>{_UNIT_ALT})"
 )
+# 五六千, 十五六个: two neighbouring digits give a range; the figure is its lower bound, marked approximate.
+_RANGE_RE = re.compile(r"([一二两三四五六七八])([二两三四五六七八九])(?=[十百千万亿]|$)")
 PERCENT_WORD_RE = re.compile(rf"百分之(?P<num>{_AR}|[{_CN_CHARS}]+)")
 
 # Words right before a number that make it approximate or a lower bound (spec section 2).
@@ -83,7 +85,15 @@ def parse_chinese(s: str) -> float | None:
     section = 0
     number = 0
     seen_digit = False
+    added = 0  # what the last 万/亿 added, so that 万亿 (10¹²) scales it again
+    previous = ""
     for ch in s:
+        if ch in CN_BIG_UNITS and previous in CN_BIG_UNITS and not section and not number:
+            total += added * (CN_BIG_UNITS[ch] - 1)
+            added *= CN_BIG_UNITS[ch]
+            previous = ch
+            continue
+        previous = ch
         if ch in CN_DIGITS:
             number = CN_DIGITS[ch]
             seen_digit = True
@@ -98,7 +108,8 @@ def parse_chinese(s: str) -> float | None:
             section += number
             if section == 0:
                 section = 1
-            total += section * CN_BIG_UNITS[ch]
+            added = section * CN_BIG_UNITS[ch]
+            total += added
             section = 0
             number = 0
             seen_digit = False
@@ -140,13 +151,19 @@ def find_numbers(text: str) -> list[NumberMatch]:
         if chinese:
             # The character class already swallows 万/千; a scale matched separately
             # (only after backtracking) still belongs to the numeral.
-            value = parse_chinese(raw + scale_char)
+            reading = raw + scale_char
+            ranged = None if "〇" in reading or "零" in reading else _RANGE_RE.search(reading)
+            if ranged and CN_DIGITS[ranged.group(2)] != CN_DIGITS[ranged.group(1)] + 1:
+                ranged = None
+            if ranged:
+                reading = reading[: ranged.start(2)] + reading[ranged.end(2) :]
+            value = parse_chinese(reading)
         else:
             if start > 0 and (text[start - 1].isascii() and (text[start - 1].isalnum() or text[start - 1] in ".-/:")):
                 continue  # model numbers, versions, ranges, times: COVID-19, 5.0, 8:30
             value = parse_number(raw)
             if value is not None and scale_char:
-                value *= {"万": 10_000, "亿": 100_000_000, "千": 1000}[scale_char]
+                value *= {"万": 10_000, "亿": 100_000_000, "千": 1000, "万亿": 10**12}[scale_char]
         if value is None:
             continue
         written = m.group("unit")
@@ -159,6 +176,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
             canon = "元"
         bare_scale = chinese and not any(ch in CN_DIGITS or ch in "十拾" for ch in raw)
         approx = bool(m.group("approx1") or m.group("approx2")) or _approx_before(text, start)
+        approx = approx or bool(chinese and ranged)
         if text.startswith(_APPROX_AFTER, m.end()):
             approx = True
         found.append(
