@@ -5,6 +5,7 @@ from django.contrib import admin
 from metrics.models import (
     Campaign,
     CampaignTarget,
+    DashboardPreset,
     DataSet,
     DataSetIndicator,
     DataValue,
@@ -158,3 +159,12 @@ class DataValueAdmin(RegionScopeAdmin):
     list_display = ("indicator", "region", "period_type", "period_start", "value", "source", "status")
     list_filter = ("source", "status", "period_type", "indicator")
     raw_id_fields = ("region", "organisation", "campaign", "project", "monthly_return", "mention")
+
+
+@admin.register(DashboardPreset)
+class DashboardPresetAdmin(admin.ModelAdmin):
+    """Which KPI cards a region's (or a role's) dashboard shows."""
+
+    list_display = ("name", "region", "role")
+    filter_horizontal = ("indicators",)
+    raw_id_fields = ("region",)

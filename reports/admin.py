@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from portal import access
-from reports.models import Mention, Report
+from reports.models import Mention, Report, Summary
 
 
 class MentionInline(admin.TabularInline):
@@ -37,3 +37,18 @@ class MentionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return access.filter_for_user(request.user, super().get_queryset(request), region_field="report__region")
+
+
+@admin.register(Summary)
+class SummaryAdmin(admin.ModelAdmin):
+    """Generated PDF summaries: to see what was produced, for whom, and why one failed."""
+
+    list_display = ("region", "period", "campaign", "status", "progress", "requested_by", "created_at")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in Summary._meta.fields]
+
+    def get_queryset(self, request):
+        return access.filter_for_user(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
