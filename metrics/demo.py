@@ -369,41 +369,7 @@ def _build_users(regions) -> dict[str, object]:
         user.save()
         Profile.objects.update_or_create(user=user, defaults={"region": regions[spec.region_path], "role": spec.role})
         users[spec.username] = user
-    if any(u.is_staff for u in users.values()):
-        _grant_district_admin_permissions([u for u in users.values() if u.is_staff])
     return users
-
-
-def _grant_district_admin_permissions(admins) -> None:
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.get_or_create(name="区级管理员")
-    perms = Permission.objects.filter(
-        content_type__app_label__in=["metrics", "portal", "auth"],
-        codename__in=[
-            "view_user",
-            "add_user",
-            "change_user",
-            "view_profile",
-            "add_profile",
-            "change_profile",
-            "view_organisation",
-            "add_organisation",
-            "change_organisation",
-            "view_region",
-            "add_region",
-            "change_region",
-            "view_starrating",
-            "add_starrating",
-            "change_starrating",
-            "view_project",
-            "add_project",
-            "change_project",
-        ],
-    )
-    group.permissions.set(perms)
-    for user in admins:
-        user.groups.add(group)
 
 
 def _build_values(rng: random.Random, regions, today: date, users) -> None:
