@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from .segment import Token
+from .segment import Token, dictionary_entry
 from .specs import PlaceSpec
 
 # Suffix -> level. Longer suffixes first so that 街道办事处 wins over 街道.
@@ -664,10 +664,11 @@ def _name_start(
         tok = tokens[ti]
         if (
             tok.word in _GENERIC_WORDS
-            or any(tok.word.endswith(g) for g in _GENERIC_TAILS)
+            or _generic_tail(tok.word)
             or (tok.tag in {"vn", "v", "a"} and not loose)
+            or (tok.end == s + len(suffix) and _common_noun_compound(tok, suffix))
         ):
-            return None  # 老城区, 度假区, 地区: a common word that happens to end in 区
+            return None  # 老城区, 度假区, 地区, 聚居区: a common word that happens to end in 区
         pos = tok.start
         ti -= 1
     else:
@@ -717,6 +718,45 @@ def _name_start(
     if s - pos < 2:
         return None
     return pos
+
+
+# One character in front of a generic tail that still makes a common noun: 老城区, 主城区, 新城区.
+_GENERIC_TAIL_PREFIX = frozenset("老主新旧全该本各每此其这那近远内外城市县郊")
+# Dictionary tags of words that can be the proper part of a district, county or city name.
+_STEM_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j", "s", "ng", "f", "m", "x", "eng"})
+_PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt"})
+# A noun this frequent is an ordinary word (核心, 中心), not the proper part of a name.
+_COMMON_NOUN_FREQ = 500
+
+
+def _generic_tail(word: str) -> bool:
+    """A word made of a generic place noun and a modifier (老城区, 中心城区), not a name (禅城区, 东城区).
+
+    A single character other than a modifier in front of 城区/市区 is how district names are built;
+    two or more characters in front are a description (中心城区, 北京市区).
+    """
+    for g in _GENERIC_TAILS:
+        if word.endswith(g) and word != g:
+            prefix = word[: -len(g)]
+            return len(prefix) > 1 or prefix in _GENERIC_TAIL_PREFIX
+    return False
+
+
+def _common_noun_compound(tok: Token, suffix: str) -> bool:
+    """A dictionary word ending in 区/县/市 whose stem is an ordinary word: 聚居区, 核心区, 安置区.
+
+    Names jieba knows as places keep their tag (雁塔区/ns); otherwise the stem decides: a verb,
+    adjective or everyday noun (聚居/v, 核心/n) makes a kind of area, a rare or unknown stem
+    (禅城, 思明) a name.
+    """
+    if suffix not in ("区", "县", "市") or tok.tag in _PROPER_TAGS or len(tok.word) < 3:
+        return False
+    tag, freq = dictionary_entry(tok.word[: -len(suffix)])
+    if not tag or not freq:
+        return False
+    if tag == "n":
+        return freq >= _COMMON_NOUN_FREQ
+    return tag not in _STEM_NAME_TAGS
 
 
 _COMPOUND_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "x", "j"})

@@ -156,6 +156,12 @@ def tag_of(word: str) -> str:
     return _load()[1].get(word, "x")
 
 
+def dictionary_entry(word: str) -> tuple[str, int]:
+    """(tag, frequency) of a word in the dictionary, or ``("", 0)`` for words jieba does not know."""
+    tokenizer, tags = _load()
+    return tags.get(word, ""), tokenizer.FREQ.get(word, 0) or 0
+
+
 def tokenize(text: str, hmm: bool = True, offset: int = 0) -> list[Token]:
     """Segment ``text`` once and return tokens with offsets and dictionary tags."""
     tokenizer, tags = _load()
