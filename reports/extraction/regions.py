@@ -541,6 +541,11 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             continue
         suffix = m.group()
         name_start = _name_start(text, tokens, starts, s, suffix, place_ends)
+        if name_start is None and suffix in ("街道", "街道办事处") and _extend_town_street(places, s, e, suffix):
+            place_ends.add(e)  # 石湾镇|街道: a town turned street keeps 镇 in its name
+            for i in range(s, e):
+                taken[i] = True
+            continue
         if name_start is None:
             if suffix in BARE_DISTRICTS and (
                 s == 0 or not _PLACE_CHAR.match(text[s - 1]) or s in place_ends or _bare_ok(text, s)
@@ -548,6 +553,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
                 places.append(Place(s, e, suffix, "district", bare=True))
                 place_ends.add(e)
             continue
+        if text.startswith(_PARTY_PREFIX, name_start) and e - name_start > len(_PARTY_PREFIX) + len(suffix) + 1:
+            name_start += len(_PARTY_PREFIX)  # 中共肥西县(委): the Party's organ, the county is 肥西县
         name = text[name_start:e]
         stem = name[: -len(suffix)]
         if name in _GENERIC_WORDS or stem in _GENERIC_WORDS or _bad_stem(stem, name_start, tokens, starts):
@@ -588,6 +595,20 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         p.subject = _is_subject(text, p, places)
     _resolve(places)
     return places
+
+
+_PARTY_PREFIX = "中共"
+
+
+def _extend_town_street(places: list[Place], s: int, e: int, suffix: str) -> bool:
+    """Join 街道 to the town name right before it (石湾镇街道): the name of a town made a street."""
+    for p in reversed(places[-3:]):
+        if p.end == s and p.name.endswith(("镇", "乡")) and not p.anaphor and p.key is None:
+            p.end = e
+            p.name += suffix
+            p.level = "street"
+            return True
+    return False
 
 
 def _organ_level(word: str) -> str:

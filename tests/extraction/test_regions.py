@@ -21,3 +21,11 @@ def test_district_name_ending_in_a_generic_tail_is_a_place() -> None:
     # 禅城区 ends in 城区, but one name character in front makes a name (unlike 老城区, 中心城区).
     assert _regions("禅城区:物业企业建起党组织\n\n辖内共有住宅小区1182个。") == ["禅城区"]
     assert _regions("本报讯 禅城区是佛山中心城区,辖内共有住宅小区1182个。") == ["禅城区"]
+
+
+def test_town_turned_street_keeps_its_full_name() -> None:
+    assert _regions("本报讯 禅城区推进治理。\n\n石湾镇街道则组建志愿队伍12支。") == ["石湾镇街道"]
+
+
+def test_party_prefix_is_not_part_of_the_place() -> None:
+    assert _regions("中共肥西县委组织部工作总结\n\n全县共有基层党组织1046个。") == ["肥西县"]
