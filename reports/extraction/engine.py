@@ -20,7 +20,8 @@ from .text import Compact, compact, quoted_spans
 logger = logging.getLogger(__name__)
 _CLAUSE_BREAK = "。!?！？;；,，:：\n "
 _SENTENCE_BREAK = "。!?！？;；\n"
-_NEWS_START = re.compile(r"(本报讯|又讯)")
+# The news-item opener: 本报讯, 又讯, or a paper's own (杭州日报讯, 新华社讯).
+_NEWS_START = re.compile(r"(本报讯|又讯|[\u4e00-\u9fff]{2,8}(?:日报|晚报|报|社|网)讯)")
 # 每年安排专项资金1500万元: a yearly budget is a figure of money put in, not a per-unit rate.
 _ANNUAL_BUDGET = re.compile(r"^[^每]*每(?:年|年度)(?:安排|投入|拨付|筹集|列支|统筹)[^每]{0,8}(?:资金|经费)$")
 _TIME_AFTER_GE = re.compile(r"^(?:月|小时|工作日|季度|星期|周|年头|学期|昼夜|晚上|白天|钟头|半月|多月|余月|年度)")
@@ -522,6 +523,17 @@ def _articles(comp: Compact) -> list[tuple[int, int, int]]:
                 article_starts.append((head_start, ps))
             elif article_starts[-1][0] == head_start:
                 article_starts[-1] = (head_start, ps)
+    if article_starts[0] == (0, 0):
+        # No news opener for the first article: its heading is the run of headline-like paragraphs
+        # it starts with (title, subtitle, dateline, byline).
+        hend = 0
+        for ps, pe in bounds:
+            if not text[ps:pe].strip():
+                continue
+            if not _is_heading_para(text[ps:pe]):
+                break
+            hend = pe
+        article_starts[0] = (0, hend)
     out = []
     for k, (s, hend) in enumerate(article_starts):
         e = article_starts[k + 1][0] if k + 1 < len(article_starts) else len(text)

@@ -737,6 +737,45 @@ def _name_start(
     ):
         pos += 1
     if s - pos < 2:
+        return _unknown_name(text, tokens, starts, s, suffix, place_ends)
+    return pos
+
+
+# Characters that never begin or make a one-word place name: function words, numerals, scope words.
+_UNKNOWN_STOP = frozenset("在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至原一二三四五六七八九十百千万两几多")
+# Tags a one-character village name may carry (余村: jieba reads 余 as a numeral).
+_ONE_CHAR_NAME_TAGS = frozenset({"m", "n", "ng", "nr", "ns", "nz", "zg", "j", "s", "g"})
+_NAME_OPENERS = "。!?！？;；,，:：、\n“‘(（—"
+
+
+def _unknown_name(
+    text: str, tokens: list[Token], starts: list[int], s: int, suffix: str, place_ends: set[int]
+) -> int | None:
+    """A name jieba does not know, at the start of a clause: 上|派|镇探索…, 在|余|村,.
+
+    jieba splits an unknown name into single characters. A run of such characters before a
+    town, village, street or community suffix, opening a clause (or after 在), is a proper name;
+    a single character only makes a village (余村), and only if it is not a verb, adjective or
+    direction.
+    """
+    if suffix not in _LOCAL_SUFFIXES or not _starts_token(starts, s):
+        return None
+    ti = _token_at(starts, s) - 1
+    pos = s
+    run: list[Token] = []
+    while ti >= 0 and len(run) < 3:
+        tok = tokens[ti]
+        if tok.end != pos or len(tok.word) != 1 or not _PLACE_CHAR.match(tok.word) or tok.word in _UNKNOWN_STOP:
+            break
+        run.append(tok)
+        pos = tok.start
+        ti -= 1
+    if not run or pos in place_ends:
+        return None
+    opener = text[pos - 1 : pos] if pos > 0 else "\n"
+    if not (opener in _NAME_OPENERS or opener == "在"):
+        return None
+    if len(run) == 1 and (suffix != "村" or run[0].tag not in _ONE_CHAR_NAME_TAGS):
         return None
     return pos
 
@@ -916,6 +955,9 @@ def _resolve(places: list[Place]) -> None:
                     break
 
 
+_HEADING_WEIGHT = 10
+
+
 def main_place(places: list[Place], start: int, end: int, heading_end: int = -1) -> Place | None:
     """The place an article (or the whole report) is about: its most frequent subject place."""
     counts: Counter[str] = Counter()
@@ -928,7 +970,8 @@ def main_place(places: list[Place], start: int, end: int, heading_end: int = -1)
             continue
         if p.end in starts:
             continue  # 川汇区 in 川汇区金海路街道办事处: the specific place counts
-        weight = (2 if p.subject else 1) + (2 if p.start < heading_end else 0)
+        # The headline names what the article is about: a place there outweighs any count in the body.
+        weight = (2 if p.subject else 1) + (_HEADING_WEIGHT if p.start < heading_end and not p.anaphor else 0)
         key = p.canonical
         counts[key] += weight
         first.setdefault(key, p.resolved)

@@ -29,3 +29,36 @@ def test_town_turned_street_keeps_its_full_name() -> None:
 
 def test_party_prefix_is_not_part_of_the_place() -> None:
     assert _regions("中共肥西县委组织部工作总结\n\n全县共有基层党组织1046个。") == ["肥西县"]
+
+
+def test_headline_place_is_the_article_place_without_a_news_opener() -> None:
+    # No 本报讯: the leading headline paragraphs still name the article's place, and a village
+    # talked about at length further down does not replace it.
+    text = (
+        "竹海深处共富账本越算越厚\n——安吉县天荒坪镇党建联盟见闻\n\n"
+        "大溪村有民宿40家,村里游客不断,村党总支带头创业。\n\n"
+        "大溪村的溪流边,村里新建了驿站。\n\n"
+        "近年来,镇党委牵头成立党建联盟,吸纳企业21家。"
+    )
+    assert _regions(text) == ["大溪村", "天荒坪镇"]
+
+
+def test_paper_named_news_opener_ends_the_headline() -> None:
+    text = "拱墅区:红色物业建设见闻\n\n杭州日报讯(记者 沈晓雯)大关街道开展走访。\n\n全区建成驿站12个。"
+    assert _regions(text) == ["拱墅区"]
+
+
+def test_one_character_village_name() -> None:
+    # jieba reads 余 as a numeral; at a clause start (or after 在) 余村 is a village.
+    text = "本报讯 天荒坪镇推进振兴。\n\n在余村,2023年共接待考察团队1360批次。"
+    assert _regions(text) == ["余村"]
+    # …but 1000余村民 is no village.
+    assert _regions("本报讯 天荒坪镇推进振兴。\n\n1000余村民参与,新建驿站12个。") == ["天荒坪镇"]
+
+
+def test_unknown_town_name_opening_a_clause() -> None:
+    # jieba splits 上派 into 上|派 (a verb): a run of single characters opening a clause is a name.
+    text = "本报讯 肥西县推进集体经济。\n\n上派镇探索新模式,由镇党委牵头组建强村公司3家。"
+    assert _regions(text) == ["上派镇"]
+    # 驻村: a verb before 村 makes no village.
+    assert _regions("本报讯 肥西县推进振兴。\n\n驻村工作队员96名全覆盖派驻。") == ["肥西县"]
