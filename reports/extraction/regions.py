@@ -566,11 +566,17 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             continue  # 市场, 区域, 村级 …
         if suffix == "村" and text[e : e + 1] in "组落镇规务情史":
             continue  # 村组干部, 村务
+        if suffix == "乡" and text[e : e + 1] in "村镇贤亲土愁情音":
+            continue  # 蒲江|乡村振兴, 乡镇, 乡贤: 乡 starts another word
+        if suffix in ("村", "社区", "镇", "乡") and stem.endswith(_GENERIC_LOCAL_MODIFIERS):
+            continue  # 重点村, 软弱涣散村, 集体经济强村: a kind of village, not one by name
         if (
             text.startswith(("(社区)", "（社区）", "(街道)", "（街道）", "(居)", "（居）", "社区"), e)
             and suffix != "社区"
         ):
             continue  # 村(社区), 乡镇(街道), 街道社区: categories, not names
+        if suffix in ("村", "社区") and text.startswith(_LEVEL_PEOPLE_AFTER, e) and _common_word_stem(stem, name_start, starts, tokens):
+            continue  # 培训|村干部, 轮训|村党组织书记: the village level of people trained, no village by name
         if suffix == "小区" and name_start not in place_ends and not _proper_compound(stem, name_start, tokens, starts):
             continue  # 星级小区, 花园小区: a kind of compound, not one by name
         spec = index.lookup(name)
@@ -609,6 +615,50 @@ def _extend_town_street(places: list[Place], s: int, e: int, suffix: str) -> boo
             p.level = "street"
             return True
     return False
+
+
+# Status and category words that make X村/X社区/X镇 a kind of place (重点村, 软弱涣散村, 强村).
+_GENERIC_LOCAL_MODIFIERS = (
+    "重点",
+    "涣散",
+    "薄弱",
+    "后进",
+    "先进",
+    "贫困",
+    "脱贫",
+    "经济强",
+    "空壳",
+    "试点",
+    "样板",
+    "标杆",
+    "星级",
+    "达标",
+    "文明",
+    "美丽",
+    "和美",
+    "未来",
+    "特色",
+    "传统",
+    "移民",
+    "搬迁",
+    "结对",
+    "帮扶",
+    "包联",
+    "所在",
+    "周边",
+    "相邻",
+)
+# Words after 村/社区 that make it the level of a group of people rather than a village by name.
+_LEVEL_PEOPLE_AFTER = ("党组织", "干部", "“两委”", "两委", "后备干部", "网格员", "工作者")
+_COMMON_WORD_TAGS = frozenset({"n", "v", "vn", "a", "ad", "an", "d", "l", "i"})
+
+
+def _common_word_stem(stem: str, offset: int, starts: list[int], tokens: list[Token]) -> bool:
+    """Whether the stem is one ordinary dictionary word (培训/vn, 轮训/n), not an unknown or proper name."""
+    i = bisect_right(starts, offset) - 1
+    if i < 0 or tokens[i].start != offset or tokens[i].word != stem:
+        return False
+    return tokens[i].tag in _COMMON_WORD_TAGS
 
 
 def _organ_level(word: str) -> str:
@@ -677,7 +727,12 @@ def _name_start(
                 and text[s - gap : s] not in _GENERIC_WORDS
                 and not any(len(t.word) > 1 and t.tag not in _NAME_TAGS | {"m"} for t in gap_tokens)
             ):
-                return s - gap
+                start = s - gap
+                # 朱家林村|是|依汶镇: a verb or function word of its own ends the place before.
+                while start < s and text[start] in _FUNCTION_CHARS and _starts_token(starts, start + 1):
+                    start += 1
+                if s - start >= 2:
+                    return start
             break
     ti = _token_at(starts, s)
     pos = s
@@ -732,7 +787,7 @@ def _name_start(
     # A leading function word is dropped only when it is a word of its own: 在|铁牛村, but 和睦|街道.
     while (
         pos < s
-        and text[pos] in "在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至·"
+        and text[pos] in _FUNCTION_CHARS
         and _starts_token(starts, pos + 1)
     ):
         pos += 1
@@ -819,6 +874,7 @@ def _common_noun_compound(tok: Token, suffix: str) -> bool:
     return tag not in _STEM_NAME_TAGS
 
 
+_FUNCTION_CHARS = "在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至·"
 _COMPOUND_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "x", "j"})
 _COMPOUND_NAME_ENDS = tuple("苑园城府庭湾居邸里庄")
 _GENERIC_COMPOUND_STEMS = frozenset(

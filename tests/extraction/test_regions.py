@@ -62,3 +62,24 @@ def test_unknown_town_name_opening_a_clause() -> None:
     assert _regions(text) == ["上派镇"]
     # 驻村: a verb before 村 makes no village.
     assert _regions("本报讯 肥西县推进振兴。\n\n驻村工作队员96名全覆盖派驻。") == ["肥西县"]
+
+
+def test_village_level_of_people_is_no_village() -> None:
+    text = "本报讯 栾川县推进头雁工程。\n\n今年举办培训班3期,培训村干部620人次,储备后备干部437名。"
+    assert _regions(text) == ["栾川县", "栾川县", "栾川县"]
+    text = "本报讯 江岸区推进培训。\n\n举办培训班12期,培训社区“两委”成员1200余人次。"
+    assert _regions(text) == ["江岸区", "江岸区"]
+
+
+def test_kinds_of_village_are_no_villages() -> None:
+    text = "本报讯 肥西县推进振兴。\n\n全面排查软弱涣散村,重点村新建党群服务中心12个。"
+    assert _regions(text) == ["肥西县"]
+
+
+def test_xiang_before_cun_starts_another_word() -> None:
+    assert _regions("本报讯 蒲江县推进振兴。\n\n蒲江乡村振兴大赛吸引创业团队12支。") == ["蒲江县"]
+
+
+def test_verb_between_two_places_ends_the_first() -> None:
+    text = "本报讯 沂南县推进振兴。\n\n朱家林村是依汶镇的一个典型,建成田园综合体1处。"
+    assert _regions(text) == ["朱家林村"]
