@@ -156,7 +156,7 @@ class Extractor:
             a_start, a_end, heading_end = _article_of(articles, num.start)
             if a_start not in article_mains:
                 article_mains[a_start] = main_place(places, a_start, a_end, heading_end)
-            place = _place_for(num, places, comp, article_mains[a_start], doc_main, place_starts)
+            place = _place_for(num, places, comp, article_mains[a_start], doc_main, place_starts, heading_end)
             region, region_key = self._region(place, context)
             start, end = comp.original_span(num.start, num.end)
             result.mentions.append(
@@ -559,6 +559,7 @@ def _place_for(
     article_main: Place | None,
     doc_main: Place | None,
     place_starts: list[int] | None = None,
+    heading_end: int = 0,
 ) -> Place | None:
     """The place a figure belongs to: the clause's or paragraph's subject place, else the article's."""
     para_start, _ = comp.paragraph_bounds(num.start)
@@ -578,7 +579,36 @@ def _place_for(
                     return named
             return p
         i -= 1
-    return article_main or doc_main
+    section = _section_place(places, comp, para_start, heading_end, place_starts)
+    return section or article_main or doc_main
+
+
+def _section_place(
+    places: list[Place], comp: Compact, para_start: int, floor: int, place_starts: list[int] | None
+) -> Place | None:
+    """The place named by the section heading above a paragraph (大溪村：闲置农房变身“金屋子”).
+
+    Walks back over the paragraphs of the article body to the nearest heading-like one; a
+    heading without a place (（三）坚持抓党建) ends the section scope as well.
+    """
+    k = comp.paragraph_of(para_start) - 1
+    text = comp.text
+    while k >= 0:
+        ps = comp.para_starts[k]
+        if ps < floor:
+            return None
+        pe = comp.para_starts[k + 1] - 1 if k + 1 < len(comp.para_starts) else len(text)
+        if text[ps:pe].strip() and _is_heading_para(text[ps:pe]):
+            lo = bisect_left(place_starts, ps) if place_starts is not None else 0
+            named = None
+            for p in places[lo:]:
+                if p.start >= pe:
+                    break
+                if p.start >= ps and p.subject and not p.anaphor and not p.bare:
+                    named = p
+            return named
+        k -= 1
+    return None
 
 
 def _named_below(places: list[Place], i: int, para_start: int, rank: int) -> Place | None:

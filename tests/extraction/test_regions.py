@@ -83,3 +83,11 @@ def test_xiang_before_cun_starts_another_word() -> None:
 def test_verb_between_two_places_ends_the_first() -> None:
     text = "本报讯 沂南县推进振兴。\n\n朱家林村是依汶镇的一个典型,建成田园综合体1处。"
     assert _regions(text) == ["朱家林村"]
+
+
+def test_section_heading_place_scopes_its_paragraphs() -> None:
+    text = (
+        "本报讯 天荒坪镇推进共富。\n\n大溪村:闲置农房变身金屋子\n\n"
+        "前些年,青壮年外出务工,如今新开民宿40家。\n\n（三）下一步工作\n\n目前已建成驿站12个。"
+    )
+    assert _regions(text) == ["大溪村", "天荒坪镇"]
