@@ -42,6 +42,9 @@ _PREP_OBJECT = re.compile(r"(?:向|给|对)$")
 # Members a Party organisation is made of are its members (stock): 由7名党员组成的小区党支部.
 _ORG_COMPOSITION = re.compile(r"^(?:组成|构成)的?[^，,。;；]{0,10}?(?:党支部|支部|党组织|党小组|党总支|党委)")
 _IN_SERVICE_MEMBERS = ("在职党员", "下沉党员", "党员志愿者", "机关党员", "党员干部", "机关干部")
+# Members taking part in service or governance work are mobilised, not an audience (组织党员…参与小区治理志愿服务).
+_SERVICE_WORK = ("志愿服务", "治理", "服务")
+_PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均)")
 _PARTICIPATE_AFTER = ("参与", "参加", "加入", "投身")
 
 
@@ -143,6 +146,8 @@ class Attributor:
         return "rate", 0.6
 
     def _money(self, c: Clue) -> tuple[str | None, float]:
+        if _PER_UNIT_MONEY.search(c.before[-8:]):
+            return None, 0.0  # 户均分得分红2600元, 人均增收: an average per household or person
         text = c.before + c.subject
         conf = 0.9
         if not _has(text, cat.FUNDS_WORDS + cat.INVEST_WORDS + cat.WEAK_INVEST_WORDS):
@@ -174,8 +179,8 @@ class Attributor:
         rest = after[len(subject) :] if c.subject_after and after.startswith(subject) else after
         if subject.endswith("党员") and _ORG_COMPOSITION.match(rest):
             return "party_members", 0.8
-        if _has(before, cat.HONOUR_VERBS):
-            return None, 0.0  # 表彰优秀共产党员120名: people honoured, neither the roll nor a turnout
+        if _has(before, cat.HONOUR_VERBS + cat.SANCTION_VERBS):
+            return None, 0.0  # 表彰优秀共产党员120名, 处置不合格党员9名: people acted upon, neither roll nor turnout
         # Who is counted: the phrase after the number, or when that names no people (1200余人次深入基层)
         # the noun right before it.
         who = subject if c.subject_after is False or _has(subject, _PEOPLE_WORDS) else subject + before[-8:]
@@ -213,6 +218,7 @@ class Attributor:
             best == "mobilize"
             and (_has(before, ("参与", "参加")) or _has(after[:6], ("参与", "参加")))
             and _has(c.sentence_before, _EVENT_CONTEXT)
+            and not (cadre and _has(after[:16], _SERVICE_WORK))
         ):
             return "event_participants", conf  # 召开议事会36场,参与居民1200余人次 / 吸引居民3400余人次参与
         if best == "benefit" and _has(before, ("覆盖",)) and _has(c.sentence_before, _EVENT_CONTEXT):

@@ -150,7 +150,7 @@ class Extractor:
             clue = self._clue(num, doc_state, campaigns, numbers)
             doc_state.last_end = num.end
             code, confidence = self.attributor.attribute(clue)
-            if code is None and last is not None and clue.before.startswith("其中") and last[1] == num.unit:
+            if code is None and last is not None and clue.before.startswith("其中") and _same_measure(last[1], num.unit):
                 code, confidence = last[0], 0.6  # 其中省派第一书记12名: a share of the figure before
             last = (code, num.unit)
             a_start, a_end, heading_end = _article_of(articles, num.start)
@@ -254,6 +254,9 @@ class Extractor:
         before = t[local_start : num.start]
         if local_start > cs and not before.strip(_COORDINATORS):
             # 走访居民1.35万户、3.9万人: a figure joined to the one before shares its verb.
+            before = t[cs : num.start]
+        elif local_start > cs and before.startswith("、") and num.unit in _PEOPLE_UNITS:
+            # 选派驻村第一书记41名、驻村工作队员96名: list items share the clause's verb.
             before = t[cs : num.start]
         subject_after, _head_only = _noun_phrase_after(t, num.end, ce, campaigns, d)
         subject = ""
@@ -404,6 +407,14 @@ def _segment_needed(text: str, numbers: list[NumberMatch]) -> list[Token]:
         if k < len(wanted) and wanted[k][0] <= be:
             tokens.extend(tokenize(block.group(), hmm=False, offset=bs))
     return tokens
+
+
+_PEOPLE_UNITS = ("人", "人次")
+
+
+def _same_measure(a: str, b: str) -> bool:
+    """Units a share (其中…) can be counted in: the same, or people and person-times."""
+    return a == b or (a in _PEOPLE_UNITS and b in _PEOPLE_UNITS)
 
 
 def _noun_run(text: str, pos: int) -> str:

@@ -247,3 +247,22 @@ def test_more_attribution_rules(text: str, code: str) -> None:
 )
 def test_head_and_context_rules(text: str, code: str | None) -> None:
     assert mentions(text)[-1]["indicator"] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # a share of a person-times figure counted in persons keeps its indicator
+        ("培训党员干部1.1万余人次,其中村“两委”干部1420人。", ["event_participants", "event_participants"]),
+        # list items joined by 、 share the clause's verb
+        ("选派驻村第一书记41名、驻村工作队员96名。", ["members_mobilized", "members_mobilized"]),
+        # people acted upon are neither the roll nor a turnout
+        ("稳妥处置不合格党员9名。", [None]),
+        # an average per household is no money paid out
+        ("全村股民户均分得分红2600元,共计发放分红107万元。", [None, "funds_disbursed"]),
+        # members organised for service work are mobilised, even in an event's sentence
+        ("开展进小区活动,组织机关党员2300余人次参与小区治理志愿服务。", ["members_mobilized"]),
+    ],
+)
+def test_list_share_and_action_rules(text: str, codes: list[str | None]) -> None:
+    assert [m["indicator"] for m in mentions(text)] == codes
