@@ -196,6 +196,8 @@ class Extractor:
             before.endswith(("前", "后", "头")) and num.unit == "人" and num.written_unit == "名"
         ):
             return None  # ordinals and rankings: 第33次, 前10名
+        if re.match(r"(?:以上|以下|以内|及以上|及以下)的", after):
+            return None  # threshold qualifiers: 50万元以上的村, 30万元以下的村
         cs = d.clause_start(s)
         each = t[max(cs, d.previous_end(s)) : s]
         if "每" in each and not _ANNUAL_BUDGET.search(each):

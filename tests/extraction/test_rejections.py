@@ -61,3 +61,9 @@ def test_not_a_mention(text: str) -> None:
 )
 def test_counts_next_to_slogans_and_chinese_numerals_are_kept(text: str, expected: list) -> None:
     assert figures(text) == expected
+
+
+def test_threshold_qualifier_with_de_is_no_figure() -> None:
+    from ._helpers import figures
+
+    assert figures("经营性收入50万元以上的村达到142个、30万元以下的村全部消除。") == [(142, "个")]
