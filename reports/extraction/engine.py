@@ -150,7 +150,8 @@ class Extractor:
             clue = self._clue(num, doc_state, campaigns, numbers)
             doc_state.last_end = num.end
             code, confidence = self.attributor.attribute(clue)
-            if code is None and last is not None and clue.before.startswith("其中") and _same_measure(last[1], num.unit):
+            share = clue.before.startswith("其中")
+            if code is None and last is not None and share and _same_measure(last[1], num.unit):
                 code, confidence = last[0], 0.6  # 其中省派第一书记12名: a share of the figure before
             last = (code, num.unit)
             a_start, a_end, heading_end = _article_of(articles, num.start)

@@ -381,6 +381,8 @@ _STOP_TAGS = frozenset(
 )
 _STOP_TAG_OK_WORDS = frozenset({"东", "西", "南", "北", "中", "上", "下", "前", "后", "新"})
 _PLACE_CHAR = re.compile(r"[\u4e00-\u9fff·]")
+# Characters that, as words of their own, open a clause rather than a name: 在|铁牛村, 是|依汶镇.
+_FUNCTION_CHARS = "在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至·"
 
 # Organs and offices that may follow a place name: 中原区委, 示范区党工委, 城北街道办事处.
 ORGAN_AFTER = re.compile(
@@ -575,7 +577,11 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             and suffix != "社区"
         ):
             continue  # 村(社区), 乡镇(街道), 街道社区: categories, not names
-        if suffix in ("村", "社区") and text.startswith(_LEVEL_PEOPLE_AFTER, e) and _common_word_stem(stem, name_start, starts, tokens):
+        if (
+            suffix in ("村", "社区")
+            and text.startswith(_LEVEL_PEOPLE_AFTER, e)
+            and _common_word_stem(stem, name_start, starts, tokens)
+        ):
             continue  # 培训|村干部, 轮训|村党组织书记: the village level of people trained, no village by name
         if suffix == "小区" and name_start not in place_ends and not _proper_compound(stem, name_start, tokens, starts):
             continue  # 星级小区, 花园小区: a kind of compound, not one by name
@@ -785,11 +791,7 @@ def _name_start(
     ):
         pos -= 1
     # A leading function word is dropped only when it is a word of its own: 在|铁牛村, but 和睦|街道.
-    while (
-        pos < s
-        and text[pos] in _FUNCTION_CHARS
-        and _starts_token(starts, pos + 1)
-    ):
+    while pos < s and text[pos] in _FUNCTION_CHARS and _starts_token(starts, pos + 1):
         pos += 1
     if s - pos < 2:
         return _unknown_name(text, tokens, starts, s, suffix, place_ends)
@@ -797,7 +799,7 @@ def _name_start(
 
 
 # Characters that never begin or make a one-word place name: function words, numerals, scope words.
-_UNKNOWN_STOP = frozenset("在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至原一二三四五六七八九十百千万两几多")
+_UNKNOWN_STOP = frozenset(_FUNCTION_CHARS + "原一二三四五六七八九十百千万两几多")
 # Tags a one-character village name may carry (余村: jieba reads 余 as a numeral).
 _ONE_CHAR_NAME_TAGS = frozenset({"m", "n", "ng", "nr", "ns", "nz", "zg", "j", "s", "g"})
 _NAME_OPENERS = "。!?！？;；,，:：、\n“‘(（—"
@@ -874,7 +876,6 @@ def _common_noun_compound(tok: Token, suffix: str) -> bool:
     return tag not in _STEM_NAME_TAGS
 
 
-_FUNCTION_CHARS = "在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至·"
 _COMPOUND_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "x", "j"})
 _COMPOUND_NAME_ENDS = tuple("苑园城府庭湾居邸里庄")
 _GENERIC_COMPOUND_STEMS = frozenset(
