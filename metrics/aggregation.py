@@ -381,18 +381,8 @@ def _write(rows: list[tuple]) -> None:
     )
 
 
-_ROLLUP_COLUMNS = (
-    "region_id",
-    "period_type",
-    "period_start",
-    "tier",
-    "total_return",
-    "total_report",
-    "total_import",
-    "count_return",
-    "count_report",
-    "count_import",
-)
+# What a roll-up row holds besides its indicator (read back in that order).
+_ROLLUP_COLUMNS = _WRITE_COLUMNS[1:]
 
 
 def _lock() -> None:

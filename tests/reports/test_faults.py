@@ -72,8 +72,8 @@ class OwnRedis:
 
 @pytest.fixture
 def own_redis(tmp_path):
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
+    # scripts/install-system-deps.sh installs it; a missing server must not pass silently.
+    assert shutil.which("redis-server"), "redis-server is needed: run scripts/install-system-deps.sh"
     server = OwnRedis(tmp_path)
     yield server
     server.stop()
