@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -14,6 +15,8 @@ from portal import access
 from reports.ingest import IngestError, text_from_paste, text_from_upload
 from reports.models import Mention, Report, Summary
 
+OUT_OF_SCOPE = "您没有填报该区域报表的权限。"
+
 
 class WriteRegionField(serializers.PrimaryKeyRelatedField):
     """Any existing region id; the service then refuses one outside the caller's scope with 403.
@@ -22,9 +25,20 @@ class WriteRegionField(serializers.PrimaryKeyRelatedField):
     district appears on a page.
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, out_of_scope: str = OUT_OF_SCOPE, **kwargs):
         kwargs.setdefault("queryset", Region.objects.all())
+        self.out_of_scope = out_of_scope  # the service's own refusal for another district
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        # A region id that does not exist is refused exactly like another district's, so a
+        # caller cannot probe which ids exist.
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if "does_not_exist" in str(getattr(exc, "get_codes", lambda: "")()):
+                raise DjangoPermissionDenied(self.out_of_scope) from None
+            raise
 
     def get_choices(self, cutoff=None):
         request = self.context.get("request")
@@ -293,7 +307,9 @@ class ReportSubmitSerializer(serializers.Serializer):
     source_kind = serializers.ChoiceField(choices=Report.SourceKind.choices)
     source_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     published = serializers.DateField()
-    region = WriteRegionField(help_text="所属区域 id；不在本人填报范围内的区域返回 403")
+    region = WriteRegionField(
+        out_of_scope="您不能为该区域提交报道。", help_text="所属区域 id；不在本人填报范围内的区域返回 403"
+    )
     campaign = serializers.SlugRelatedField(
         slug_field="code", queryset=Campaign.objects.all(), required=False, allow_null=True, help_text="活动代码"
     )

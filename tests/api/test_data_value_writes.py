@@ -125,3 +125,13 @@ def test_a_stale_form_version_is_a_conflict(world, editor_a, api_for):
     error = response.json()["error"]
     assert error["code"] == "version_conflict" and error["current_value"] == "12.0000"
     assert DataValue.objects.get(pk=created["id"]).value == Decimal(12)
+
+
+def test_a_region_id_that_does_not_exist_is_refused_like_another_districts(world, editor_b, api_for):
+    """Nobody can tell from the answer whether a region id exists outside their scope."""
+    elsewhere = api_for(editor_b).post(URL, cell(world, value=5), format="json")
+    body = cell(world, value=5)
+    body["region"] = 999_999
+    missing = api_for(editor_b).post(URL, body, format="json")
+    assert missing.status_code == elsewhere.status_code == 403
+    assert missing.json() == elsewhere.json()

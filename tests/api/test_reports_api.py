@@ -129,3 +129,13 @@ def test_a_failed_report_is_retried(world, editor_a, editor_b, api_for):
     assert response.status_code == 200 and response.json()["failure_reason"] == ""
     again = api_for(editor_a).post(f"{URL}{report.pk}/retry/")
     assert again.status_code == 400 and again.json()["error"]["fields"]["non_field_errors"]
+
+
+def test_a_missing_region_id_is_refused_like_another_districts(world, editor_b, api_for):
+    elsewhere = api_for(editor_b).post(URL, payload(world, text="走访1200户。"), format="json")
+    body = payload(world, text="走访1200户。")
+    body["region"] = 999_999
+    missing = api_for(editor_b).post(URL, body, format="json")
+    assert missing.status_code == elsewhere.status_code == 403
+    assert missing.json() == elsewhere.json()
+    assert not Report.objects.exists()
