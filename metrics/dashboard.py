@@ -15,6 +15,8 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from metrics import aggregation
 from metrics.aggregation import MonthRange, figures
@@ -203,9 +205,10 @@ def dashboard_kpis(*, user, params: DashboardParams) -> Table:
     )
     table = Table(
         "kpis",
-        "关键指标",
-        ["指标", "单位", params.period.label, "上期", "环比(%)", "上年同期", "同比(%)"],
-        note=f"上期：{before.label}；上年同期：{last_year.label}",
+        pgettext("dashboard section", "关键指标"),
+        [_("指标"), _("单位"), params.period.label, _("上期"), _("环比(%)"), _("上年同期"), _("同比(%)")],
+        note=_("上期：%(previous)s；上年同期：%(last_year)s")
+        % {"previous": before.label, "last_year": last_year.label},
     )
     for ind in indicators:
         value = found[(ind.pk, params.region.pk, now)].value
@@ -228,7 +231,11 @@ def dashboard_trend(*, params: DashboardParams) -> Table:
         refresh=False,
     )
     ind, rid = params.indicator, params.region.pk
-    table = Table("trend", f"月度趋势 · {ind.name}（{ind.unit}）", ["月份", "本期", "上年同月"])
+    table = Table(
+        "trend",
+        _("月度趋势 · %(indicator)s（%(unit)s）") % {"indicator": ind.name, "unit": ind.unit},
+        [_("月份"), _("本期"), _("上年同月")],
+    )
     for month, before in zip(months, earlier, strict=True):
         table.rows.append([month.code, found[(ind.pk, rid, month)].value, found[(ind.pk, rid, before)].value])
     return table
@@ -253,7 +260,11 @@ def dashboard_children(*, params: DashboardParams, computed=None) -> tuple[Table
     """Child regions side by side (bars) and their 亮赛比 ranking, per capita where possible."""
     children, found, base = computed or _child_figures(params)
     ind = params.indicator
-    compare = Table("children", f"下级区域对比 · {ind.name}（{ind.unit}）", ["区域", ind.name, "条数"])
+    compare = Table(
+        "children",
+        _("下级区域对比 · %(indicator)s（%(unit)s）") % {"indicator": ind.name, "unit": ind.unit},
+        [_("区域"), ind.name, _("条数")],
+    )
     rows = []
     for child in children:
         total = found[(ind.pk, child.pk, params.period)]
@@ -268,12 +279,12 @@ def dashboard_children(*, params: DashboardParams, computed=None) -> tuple[Table
         else:
             rows.append((child, total.value, None, None))
     key = (lambda r: (r[3] is None, -(r[3] or 0))) if base else (lambda r: (r[1] is None, -(r[1] or 0)))
-    columns = ["名次", "区域", ind.name]
+    columns = [_("名次"), _("区域"), ind.name]
     if base:
-        columns += [base.name, f"每百名{base.name.removesuffix('人数')}"]
-    ranking = Table("ranking", f"亮赛比排名 · {ind.name}", columns)
+        columns += [base.name, _("每百名%(base)s") % {"base": base.name.removesuffix("人数")}]
+    ranking = Table("ranking", _("亮赛比排名 · %(indicator)s") % {"indicator": ind.name}, columns)
     if base:
-        ranking.note = f"按每百{base.unit}{base.name.removesuffix('人数')}折算排名"
+        ranking.note = _("按每百%(unit)s%(base)s折算排名") % {"unit": base.unit, "base": base.name.removesuffix("人数")}
     for rank, (child, value, base_value, per_capita) in enumerate(sorted(rows, key=key), start=1):
         ranking.rows.append([rank, child.display_name, value, *([base_value, per_capita] if base else [])])
         ranking.links.append(child.pk)
@@ -290,7 +301,11 @@ def dashboard_campaigns(*, params: DashboardParams) -> Table:
         .annotate(has_children=Exists(Region.objects.filter(parent=OuterRef("region_id"))))
         .order_by("campaign__code", "region__path")
     )
-    table = Table("campaigns", "活动目标进度", ["活动", "区域", "指标", "目标", "完成", "完成率(%)"])
+    table = Table(
+        "campaigns",
+        _("活动目标进度"),
+        [_("活动"), _("区域"), _("指标"), _("目标"), _("完成"), _("完成率(%)")],
+    )
     if not targets:
         return table
     ranges = {}
@@ -329,8 +344,8 @@ def dashboard_completeness(*, params: DashboardParams) -> Table:
     statuses = list(MonthlyReturn.Status)
     table = Table(
         "completeness",
-        f"月报完成情况 · {month.year}年{month.month}月",
-        ["区域", *[s.label for s in statuses], "未开始", "应报"],
+        _("月报完成情况 · %(month)s") % {"month": Period(MONTH, month).label},
+        [_("区域"), *[str(s.label) for s in statuses], _("未开始"), _("应报")],
     )
     if not children:
         return table
@@ -355,7 +370,7 @@ def dashboard_completeness(*, params: DashboardParams) -> Table:
     ):
         by_level[(prefix, level)] = n
     datasets = list(DataSet.objects.values_list("levels", flat=True))
-    for pk, path, name, level, _ in children:
+    for pk, path, name, level, _parent in children:
         due = sum(n * sum(1 for levels in datasets if lvl in levels) for (p, lvl), n in by_level.items() if p == path)
         done = [counts.get((path, s.value), 0) for s in statuses]
         child = Region(pk=pk, name=name, level=level, path=path, parent=region)
@@ -370,14 +385,15 @@ def dashboard_elections(*, params: DashboardParams) -> Table:
     overdue = sum(1 for o in due if o.next_election_due < params.today)
     table = Table(
         "elections",
-        "换届提醒",
-        ["党组织", "区域", "到期日", "状态"],
-        note=f"已逾期 {overdue} 个，{ELECTION_WINDOW_DAYS}天内到期 {len(due) - overdue} 个",
+        _("换届提醒"),
+        [_("党组织"), _("区域"), _("到期日"), _("状态")],
+        note=_("已逾期 %(overdue)s 个，%(days)s天内到期 %(upcoming)s 个")
+        % {"overdue": overdue, "days": ELECTION_WINDOW_DAYS, "upcoming": len(due) - overdue},
     )
     for org in due[:20]:
         late = org.next_election_due < params.today
         table.rows.append(
-            [org.name, org.region.display_name, org.next_election_due, "已逾期" if late else "90天内到期"]
+            [org.name, org.region.display_name, org.next_election_due, _("已逾期") if late else _("90天内到期")]
         )
     table.overdue, table.upcoming = overdue, len(due) - overdue
     return table
@@ -387,9 +403,13 @@ def dashboard_stars(*, params: DashboardParams) -> Table:
     """“五星” levels: how many organisations hold each number of stars, this year and last."""
     year = _last_month(params.period).year
     dist = _star_distribution(params.region, year)
-    table = Table("stars", f"“五星”支部分布 · {year}年", ["星级", f"{year}年", f"{year - 1}年", "变化"])
+    table = Table(
+        "stars",
+        _("“五星”支部分布 · %(year)s年") % {"year": year},
+        [_("星级"), _("%(year)s年") % {"year": year}, _("%(year)s年") % {"year": year - 1}, _("变化")],
+    )
     for level, now, before in zip(dist["levels"], dist["current"], dist["previous"], strict=True):
-        table.rows.append([f"{level}星", now, before, now - before])
+        table.rows.append([_("%(level)s星") % {"level": level}, now, before, now - before])
     return table
 
 
@@ -429,7 +449,7 @@ def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Ta
         .select_related("indicator", "region", "mention__report")
         .order_by("-updated_at")[:NEWS_ITEMS]
     )
-    table = Table("news", "新闻报道亮点", ["日期", "区域", "指标", "数值", "原文", "报道"])
+    table = Table("news", _("新闻报道亮点"), [_("日期"), _("区域"), _("指标"), _("数值"), _("原文"), _("报道")])
     for dv in values:
         mention = dv.mention
         report = mention.report if mention else None

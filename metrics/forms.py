@@ -11,6 +11,7 @@ from datetime import date
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from metrics.models import DataSet, Region
 from metrics.periods import MONTH, Period
@@ -31,11 +32,11 @@ class MonthField(forms.CharField):
         try:
             period = Period.parse(value)
         except ValueError:
-            raise forms.ValidationError("月份格式应为 2025-03") from None
+            raise forms.ValidationError(_("月份格式应为 2025-03")) from None
         if period.type != MONTH:
-            raise forms.ValidationError("请选择具体月份，如 2025-03")
+            raise forms.ValidationError(_("请选择具体月份，如 2025-03"))
         if period.start > Period.containing(timezone.localdate()).start:
-            raise forms.ValidationError("不能选择未来的月份")
+            raise forms.ValidationError(_("不能选择未来的月份"))
         return period.start
 
 
@@ -52,10 +53,10 @@ class ScopedRegionField(forms.ModelChoiceField):
 class ReturnPickerForm(forms.Form):
     """Region and month for the landing and completeness pages, limited to the user's subtree."""
 
-    region = ScopedRegionField(label="区域", queryset=Region.objects.none(), required=False)
-    month = MonthField(label="月份", required=False)
+    region = ScopedRegionField(label=_("区域"), queryset=Region.objects.none(), required=False)
+    month = MonthField(label=_("月份"), required=False)
     dataset = forms.ModelChoiceField(
-        label="报表", queryset=DataSet.objects.all(), required=False, empty_label="全部报表"
+        label=_("报表"), queryset=DataSet.objects.all(), required=False, empty_label=_("全部报表")
     )
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -72,29 +73,31 @@ class ReturnPickerForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("原因"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="审核意见", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("审核意见"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReminderForm(forms.Form):
     region = forms.IntegerField(widget=forms.HiddenInput)
     month = MonthField()
-    message = forms.CharField(label="提醒内容", max_length=300, required=False)
+    message = forms.CharField(label=_("提醒内容"), max_length=300, required=False)
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="表格文件",
-        validators=[FileExtensionValidator(["xlsx", "csv"], message="只支持 .xlsx 或 .csv 文件")],
-        help_text="可上传本平台下载的模板，或以指标中文名称为表头的台账。",
+        label=_("表格文件"),
+        validators=[FileExtensionValidator(["xlsx", "csv"], message=_("只支持 .xlsx 或 .csv 文件"))],
+        help_text=_("可上传本平台下载的模板，或以指标中文名称为表头的台账。"),
     )
-    month = MonthField(label="月份", required=False, help_text="表中没有“月份”列时使用")
+    month = MonthField(label=_("月份"), required=False, help_text=_("表中没有“月份”列时使用"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("文件超过 5 MB，请拆分后上传")
+            raise forms.ValidationError(_("文件超过 5 MB，请拆分后上传"))
         return upload

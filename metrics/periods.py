@@ -6,10 +6,28 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 PERIOD_TYPES = (MONTH, QUARTER, YEAR)
 _SPAN_MONTHS = {MONTH: 1, QUARTER: 3, YEAR: 12}
 _PATTERN = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{1,2})))?$", re.IGNORECASE)
+# One message per month, so that a translation can name the month (2025年3月 → March 2025).
+_MONTH_LABELS = (
+    gettext_noop("%(year)s年1月"),
+    gettext_noop("%(year)s年2月"),
+    gettext_noop("%(year)s年3月"),
+    gettext_noop("%(year)s年4月"),
+    gettext_noop("%(year)s年5月"),
+    gettext_noop("%(year)s年6月"),
+    gettext_noop("%(year)s年7月"),
+    gettext_noop("%(year)s年8月"),
+    gettext_noop("%(year)s年9月"),
+    gettext_noop("%(year)s年10月"),
+    gettext_noop("%(year)s年11月"),
+    gettext_noop("%(year)s年12月"),
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -42,13 +60,13 @@ class Period:
         """Parse ``2024``, ``2024-Q1`` or ``2024-03``; raise ValueError otherwise."""
         match = _PATTERN.match((text or "").strip())
         if not match:
-            raise ValueError(f"无法识别的期间：{text!r}（应为 2024、2024-Q1 或 2024-03）")
+            raise ValueError(_("无法识别的期间：%(text)s（应为 2024、2024-Q1 或 2024-03）") % {"text": repr(text)})
         year, quarter, month = match.groups()
         if quarter:
             return cls.quarter(int(year), int(quarter))
         if month:
             if not 1 <= int(month) <= 12:
-                raise ValueError(f"无效的月份：{text!r}")
+                raise ValueError(_("无效的月份：%(text)s") % {"text": repr(text)})
             return cls.month(int(year), int(month))
         return cls.year(int(year))
 
@@ -92,10 +110,13 @@ class Period:
     @property
     def label(self) -> str:
         if self.type == YEAR:
-            return f"{self.start.year}年"
+            return _("%(year)s年") % {"year": self.start.year}
         if self.type == QUARTER:
-            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
-        return f"{self.start.year}年{self.start.month}月"
+            return _("%(year)s年第%(quarter)s季度") % {
+                "year": self.start.year,
+                "quarter": (self.start.month - 1) // 3 + 1,
+            }
+        return _(_MONTH_LABELS[self.start.month - 1]) % {"year": self.start.year}
 
     def __str__(self) -> str:
         return self.code

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from metrics.models import (
     DataSet,
@@ -82,7 +83,7 @@ class ReturnCell:
     def state_label(self) -> str:
         if self.monthly_return is not None and self.state not in ("not_started", "waived"):
             return self.monthly_return.status_label
-        return RETURN_STATE_LABELS[self.state]
+        return str(RETURN_STATE_LABELS[self.state])
 
     @property
     def done(self) -> bool:
@@ -90,12 +91,12 @@ class ReturnCell:
 
 
 RETURN_STATE_LABELS = {
-    "not_started": "未开始",
-    "draft": "草稿",
-    "returned": "已退回",
-    "submitted": "已提交",
-    "approved": "已审核",
-    "waived": "免报",
+    "not_started": _("未开始"),
+    "draft": _("草稿"),
+    "returned": _("已退回"),
+    "submitted": _("已提交"),
+    "approved": _("已审核"),
+    "waived": _("免报"),
 }
 COLOUR_RANK = {"green": 0, "amber": 1, "red": 2}
 
@@ -146,7 +147,7 @@ def return_value_window(
 ) -> dict[tuple[str, date], DataValue]:
     """The region's monthly values for ``month`` and the 12 months before it, in one query."""
     first = Period(MONTH, month)
-    for _ in range(HISTORY_MONTHS):
+    for _step in range(HISTORY_MONTHS):
         first = first.previous()
     rows = (
         DataValue.objects.filter(

@@ -1,4 +1,4 @@
-"""Forms for submitting a report and correcting a mention; every message is Chinese."""
+"""Forms for submitting a report and correcting a mention; every message is translatable (Chinese source)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from metrics.models import Campaign, Region
 from metrics.periods import Period
@@ -21,30 +23,33 @@ class RegionChoiceField(forms.ModelChoiceField):
 
 
 class ReportSubmitForm(forms.Form):
-    title = forms.CharField(label="标题", max_length=200)
-    source_kind = forms.ChoiceField(label="来源类型", choices=Report.SourceKind.choices)
-    source_name = forms.CharField(label="来源名称", max_length=100, required=False, help_text="如：周口日报")
-    published = forms.DateField(label="发布日期", widget=forms.DateInput(attrs={"type": "date"}))
-    region = RegionChoiceField(label="所属区域", queryset=Region.objects.none())
-    campaign = forms.ModelChoiceField(label="所属活动", queryset=Campaign.objects.all(), required=False)
-    text = forms.CharField(label="正文（粘贴）", required=False, widget=forms.Textarea(attrs={"rows": 12}), strip=False)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    source_kind = forms.ChoiceField(label=_("来源类型"), choices=Report.SourceKind.choices)
+    source_name = forms.CharField(label=_("来源名称"), max_length=100, required=False, help_text=_("如：周口日报"))
+    published = forms.DateField(label=_("发布日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    region = RegionChoiceField(label=_("所属区域"), queryset=Region.objects.none())
+    campaign = forms.ModelChoiceField(label=_("所属活动"), queryset=Campaign.objects.all(), required=False)
+    text = forms.CharField(
+        label=_("正文（粘贴）"), required=False, widget=forms.Textarea(attrs={"rows": 12}), strip=False
+    )
     file = forms.FileField(
-        label="或上传文件",
+        label=_("或上传文件"),
         required=False,
-        error_messages={"empty": "文件为空，请选择包含报道正文的文件。"},
-        help_text="支持 .txt（UTF-8/GBK/UTF-16）、.docx、文字版 .pdf、.html；按内容识别，不看扩展名。",
+        error_messages={"empty": _("文件为空，请选择包含报道正文的文件。")},
+        help_text=_("支持 .txt（UTF-8/GBK/UTF-16）、.docx、文字版 .pdf、.html；按内容识别，不看扩展名。"),
     )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = selectors.editable_regions(user=user)
-        self.fields["file"].help_text += f" 上限 {settings.REPORT_MAX_UPLOAD_BYTES // (1024 * 1024)} MB。"
+        limit = gettext("上限 %(mb)s MB。") % {"mb": settings.REPORT_MAX_UPLOAD_BYTES // (1024 * 1024)}
+        self.fields["file"].help_text = f"{self.fields['file'].help_text} {limit}"
         self.ingested: Ingested | None = None
 
     def clean_published(self):
         published = self.cleaned_data["published"]
         if published > timezone.localdate():
-            raise forms.ValidationError("发布日期不能晚于今天。")
+            raise forms.ValidationError(gettext("发布日期不能晚于今天。"))
         return published
 
     def clean(self):
@@ -53,28 +58,33 @@ class ReportSubmitForm(forms.Form):
             return cleaned
         text, upload = cleaned.get("text") or "", cleaned.get("file")
         if upload and text.strip():
-            raise forms.ValidationError("请只选择一种方式：粘贴正文或上传文件。")
+            raise forms.ValidationError(gettext("请只选择一种方式：粘贴正文或上传文件。"))
         try:
             if upload:
                 if upload.size > settings.REPORT_MAX_UPLOAD_BYTES:
                     limit = settings.REPORT_MAX_UPLOAD_BYTES / 1024 / 1024
-                    raise IngestError(f"文件过大：{upload.size / 1024 / 1024:.1f} MB，上限为 {limit:.0f} MB。")
+                    raise IngestError(
+                        gettext("文件过大：%(size)s MB，上限为 %(limit)s MB。")
+                        % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": f"{limit:.0f}"}
+                    )
                 self.ingested = text_from_upload(upload.read())
             elif text.strip():
                 self.ingested = text_from_paste(text)
             else:
-                raise forms.ValidationError("请粘贴报道正文或上传文件；正文不能为空。")
+                raise forms.ValidationError(gettext("请粘贴报道正文或上传文件；正文不能为空。"))
         except IngestError as exc:
             self.add_error("file" if upload else "text", str(exc))
         return cleaned
 
 
 class MentionCorrectForm(forms.Form):
-    value = forms.DecimalField(label="数值", max_digits=20, decimal_places=4, min_value=Decimal(0))
-    unit = forms.CharField(label="单位", max_length=10)
-    indicator = forms.ModelChoiceField(label="指标", queryset=selectors.active_indicators(), required=False)
-    region = RegionChoiceField(label="区域", queryset=Region.objects.none(), required=False)
-    period = forms.CharField(label="期间", max_length=10, required=False, help_text="年 2024、季 2024-Q2 或月 2024-06")
+    value = forms.DecimalField(label=_("数值"), max_digits=20, decimal_places=4, min_value=Decimal(0))
+    unit = forms.CharField(label=_("单位"), max_length=10)
+    indicator = forms.ModelChoiceField(label=_("指标"), queryset=selectors.active_indicators(), required=False)
+    region = RegionChoiceField(label=_("区域"), queryset=Region.objects.none(), required=False)
+    period = forms.CharField(
+        label=_("期间"), max_length=10, required=False, help_text=_("年 2024、季 2024-Q2 或月 2024-06")
+    )
 
     def __init__(self, *args, user, choices: tuple[list, list] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -106,5 +116,5 @@ def correction_choices(*, user) -> tuple[list, list]:
 
 class AcceptAboveForm(forms.Form):
     threshold = forms.DecimalField(
-        label="置信度不低于", min_value=Decimal(0), max_value=Decimal(1), decimal_places=2, initial=Decimal("0.8")
+        label=_("置信度不低于"), min_value=Decimal(0), max_value=Decimal(1), decimal_places=2, initial=Decimal("0.8")
     )

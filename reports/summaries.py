@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -29,7 +30,7 @@ from django.db import InterfaceError, OperationalError
 from django.db.models import F, Q
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from metrics.dashboard import (
     SECTIONS,
@@ -81,6 +82,19 @@ class _TimedOut(Exception):
 def system_user():
     """Who runs the command line: an unsaved superuser, whose scope is every region."""
     return get_user_model()(username=SYSTEM_NAME, is_superuser=True)
+
+
+def _in_default_language(func: Callable) -> Callable:
+    """Summaries stay in the default language (Chinese) whatever language the page is shown in: the
+    dashboard's table titles, columns and period labels are translatable, the summary's text is not,
+    and equal fingerprints must mean equal files."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 # --- Selection and content --------------------------------------------------------------------
@@ -150,6 +164,7 @@ def summary_campaign(code: str | None) -> Campaign | None:
     return campaign
 
 
+@_in_default_language
 def summary_content(
     *, user, region: Region, period: Period, campaign: Campaign | None = None, include_submitted: bool = False
 ) -> SummaryContent:
@@ -263,6 +278,7 @@ def _is_number(value) -> bool:
     return isinstance(value, int | float) or hasattr(value, "as_tuple")
 
 
+@_in_default_language
 def summary_html(content: SummaryContent) -> str:
     """The summary as HTML for WeasyPrint: cover, contents (when long), sections with charts."""
     svg = summary_charts(content)
@@ -331,6 +347,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
+@_in_default_language
 def summary_xlsx(content: SummaryContent) -> bytes:
     """The same content as a workbook: a cover sheet, then one sheet per section with its table."""
     from openpyxl import Workbook

@@ -10,6 +10,8 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import access
@@ -17,7 +19,7 @@ from reports import selectors, services
 from reports.forms import AcceptAboveForm, MentionCorrectForm, ReportSubmitForm, correction_choices
 from reports.models import Mention, Report
 
-_DB_DOWN = "数据库暂时不可用，未保存任何内容，请稍后重试。"
+_DB_DOWN = gettext_lazy("数据库暂时不可用，未保存任何内容，请稍后重试。")
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -66,9 +68,9 @@ def report_submit(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _DB_DOWN)
         else:
             if report.duplicate_of_id:
-                messages.warning(request, "该报道与之前提交的报道内容相同，已关联到原报道，不再重复解析。")
+                messages.warning(request, _("该报道与之前提交的报道内容相同，已关联到原报道，不再重复解析。"))
             else:
-                messages.success(request, "报道已保存，正在排队解析。")
+                messages.success(request, _("报道已保存，正在排队解析。"))
             return redirect("reports:detail", pk=report.pk)
     return render(request, "reports/submit.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -96,7 +98,7 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "已重新排队解析。")
+        messages.success(request, _("已重新排队解析。"))
     return redirect("reports:detail", pk=report.pk)
 
 
@@ -177,7 +179,7 @@ def mention_action(request: HttpRequest, pk: int, mention_pk: int, action: str) 
         else:  # correct, or correct-and-accept
             form = MentionCorrectForm(request.POST, prefix=f"m{mention.pk}", user=request.user)
             if not form.is_valid():
-                messages.error(request, f"“{mention.text}”的更正有误，请检查标红的栏目。")
+                messages.error(request, _("“%(text)s”的更正有误，请检查标红的栏目。") % {"text": mention.text})
                 status = 400
             else:
                 data = form.cleaned_data
@@ -195,7 +197,7 @@ def mention_action(request: HttpRequest, pk: int, mention_pk: int, action: str) 
                     outcome = services.mention_accept(user=request.user, mention=mention)
                     messages.success(request, outcome.message)
                 else:
-                    messages.success(request, f"已更正“{mention.text}”。")
+                    messages.success(request, _("已更正“%(text)s”。") % {"text": mention.text})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         if form is not None:
@@ -215,7 +217,7 @@ def accept_above(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(user=request.user, pk=pk, write=True)
     form = AcceptAboveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "置信度阈值应在 0 到 1 之间。")
+        messages.error(request, _("置信度阈值应在 0 到 1 之间。"))
         return redirect("reports:review", pk=report.pk)
     try:
         outcome = services.mentions_accept_above(
@@ -227,8 +229,8 @@ def accept_above(request: HttpRequest, pk: int) -> HttpResponse:
     c = outcome.counts
     messages.success(
         request,
-        f"批量采纳完成：新增 {c['created']} 项，关联已有数据 {c['linked'] + c['kept']} 项，"
-        f"因信息不全或校验未通过跳过 {c['skipped']} 项。",
+        _("批量采纳完成：新增 %(created)s 项，关联已有数据 %(linked)s 项，因信息不全或校验未通过跳过 %(skipped)s 项。")
+        % {"created": c["created"], "linked": c["linked"] + c["kept"], "skipped": c["skipped"]},
     )
     for note in outcome.messages[:10]:
         messages.warning(request, note)

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from metrics import aggregation
@@ -41,14 +42,14 @@ def _selection(request: HttpRequest, data) -> tuple[Region, Period, Campaign | N
     else:
         region = access.scope_root(request.user)
         if region is None:
-            raise Http404("您的账号尚未分配区域")
+            raise Http404(_("您的账号尚未分配区域"))
     return region, summaries.summary_period(data.get("period", "")), summaries.summary_campaign(data.get("campaign"))
 
 
 def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     root = access.scope_root(request.user)
     if root is None:
-        raise Http404("您的账号尚未分配区域")
+        raise Http404(_("您的账号尚未分配区域"))
     regions = access.regions_visible_to(request.user).filter(level__in=PICKER_LEVELS).select_related("parent")
     regions = [r for r in regions.order_by("path") if r.depth - root.depth <= 2] or [root]
     aggregation.ensure_fresh()  # the newest month with figures, counting what was just saved
@@ -170,7 +171,7 @@ def export_csv_zip(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def export_csv(request: HttpRequest, section: str) -> HttpResponse:
     if section not in SECTIONS:
-        raise Http404("没有这个表格")
+        raise Http404(_("没有这个表格"))
     try:
         content = _content(request)
     except summaries.SummaryError as exc:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from metrics.dashboard import (
@@ -37,7 +38,7 @@ def _load(request: HttpRequest):
     else:
         region = access.scope_root(request.user)
         if region is None:
-            raise Http404("您的账号尚未分配区域")
+            raise Http404(_("您的账号尚未分配区域"))
     filterset = dashboard_filter(user=request.user, data=request.GET, region=region)
     params = dashboard_params(user=request.user, region=region, filterset=filterset)
     return region, filterset, params
@@ -80,7 +81,7 @@ def _charts(tables: dict[str, Table], params: DashboardParams) -> list[dict]:
             "kind": "bar",
             "horizontal": True,
             "categories": [f"{r[0]} · {r[1]}" for r in campaigns.rows],
-            "series": [{"name": "完成率(%)", "data": [num(r[5]) for r in campaigns.rows]}],
+            "series": [{"name": campaigns.columns[5], "data": [num(r[5]) for r in campaigns.rows]}],
             "drill": drill(campaigns),
         },
         {

@@ -18,6 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from metrics import selectors, services, spreadsheets
@@ -46,9 +48,9 @@ def _month(text: str) -> date:
     try:
         period = Period.parse(text)
     except ValueError:
-        raise Http404("月份无效") from None
+        raise Http404(_("月份无效")) from None
     if period.type != MONTH or period.start > Period.containing(timezone.localdate()).start:
-        raise Http404("月份无效")
+        raise Http404(_("月份无效"))
     return period.start
 
 
@@ -57,7 +59,7 @@ def _form_key(request: HttpRequest, region_id: int, dataset: str, month: str, *,
     region = access.get_region_for_user(request.user, region_id, write=write)
     ds = get_object_or_404(DataSet, code=dataset)
     if region.level not in ds.levels:
-        raise Http404("该区域不填报此报表")
+        raise Http404(_("该区域不填报此报表"))
     start = _month(month)
     ret = (
         MonthlyReturn.objects.select_related("region", "dataset", "submitted_by", "approved_by", "updated_by")
@@ -190,7 +192,7 @@ def return_index(request: HttpRequest) -> HttpResponse:
     if picker.is_valid():
         region, month = picker.cleaned_data["region"], picker.cleaned_data["month"]
     if region is None:
-        raise Http404("您的账号尚未分配区域")
+        raise Http404(_("您的账号尚未分配区域"))
     region = access.get_region_for_user(request.user, region.pk)
     summary = selectors.completeness_summary(root=region, month=month, today=timezone.localdate())
     return render(
@@ -241,7 +243,7 @@ def return_save(request: HttpRequest, region_id: int, dataset: str, month: str) 
             }
         )
     messages.success(
-        request, "草稿已保存。" + ("部分数值偏离历史水平，提交前请在备注中说明。" if findings.warnings else "")
+        request, _("草稿已保存。") + (_("部分数值偏离历史水平，提交前请在备注中说明。") if findings.warnings else "")
     )
     return redirect(_form_url(region, ds, start))
 
@@ -318,13 +320,13 @@ def return_submit(request: HttpRequest, region_id: int, dataset: str, month: str
     try:
         services.return_submit(user=request.user, monthly_return=ret, expected_version=ret.version)
     except services.ReturnInvalid as exc:
-        messages.error(request, f"{exc}（已保存为草稿）")
+        messages.error(request, _("%(error)s（已保存为草稿）") % {"error": exc})
         ret.refresh_from_db()
         return _render_form(request, region, ds, start, ret, findings=exc.findings, status=400)
     except services.ReturnError as exc:
         messages.error(request, str(exc))
         return redirect(_form_url(region, ds, start))
-    messages.success(request, "报表已提交，等待上级审核。")
+    messages.success(request, _("报表已提交，等待上级审核。"))
     return redirect(_form_url(region, ds, start))
 
 
@@ -334,7 +336,7 @@ def return_submit(request: HttpRequest, region_id: int, dataset: str, month: str
 def _existing(request, region_id, dataset, month) -> tuple[Region, DataSet, date, MonthlyReturn]:
     region, ds, start, ret = _form_key(request, region_id, dataset, month, write=True)
     if ret is None:
-        raise Http404("报表尚未创建")
+        raise Http404(_("报表尚未创建"))
     return region, ds, start, ret
 
 
@@ -360,7 +362,7 @@ def return_approve(request: HttpRequest, region_id: int, dataset: str, month: st
         ds,
         start,
         lambda: services.return_approve(user=request.user, monthly_return=ret, note=note),
-        "已审核通过，报表已锁定。",
+        _("已审核通过，报表已锁定。"),
     )
 
 
@@ -368,7 +370,7 @@ def _reason_action(request, region_id, dataset, month, service, success: str) ->
     region, ds, start, ret = _existing(request, region_id, dataset, month)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写原因。")
+        messages.error(request, _("请填写原因。"))
         return redirect(_form_url(region, ds, start))
     return _act(
         request,
@@ -384,26 +386,26 @@ def _reason_action(request, region_id, dataset, month, service, success: str) ->
 @require_POST
 def return_send_back(request: HttpRequest, region_id: int, dataset: str, month: str) -> HttpResponse:
     return _reason_action(
-        request, region_id, dataset, month, services.return_send_back, "已退回，填报人将看到退回原因。"
+        request, region_id, dataset, month, services.return_send_back, _("已退回，填报人将看到退回原因。")
     )
 
 
 @login_required
 @require_POST
 def return_unlock(request: HttpRequest, region_id: int, dataset: str, month: str) -> HttpResponse:
-    return _reason_action(request, region_id, dataset, month, services.return_unlock, "已解锁，解锁原因已记录。")
+    return _reason_action(request, region_id, dataset, month, services.return_unlock, _("已解锁，解锁原因已记录。"))
 
 
 @login_required
 @require_POST
 def return_lock(request: HttpRequest, region_id: int, dataset: str, month: str) -> HttpResponse:
-    return _reason_action(request, region_id, dataset, month, services.return_lock, "报表已锁定。")
+    return _reason_action(request, region_id, dataset, month, services.return_lock, _("报表已锁定。"))
 
 
 @login_required
 @require_POST
 def return_unwaive(request: HttpRequest, region_id: int, dataset: str, month: str) -> HttpResponse:
-    return _reason_action(request, region_id, dataset, month, services.return_unwaive, "已取消免报。")
+    return _reason_action(request, region_id, dataset, month, services.return_unwaive, _("已取消免报。"))
 
 
 @login_required
@@ -412,7 +414,7 @@ def return_waive(request: HttpRequest, region_id: int, dataset: str, month: str)
     region, ds, start, _ret = _form_key(request, region_id, dataset, month, write=True)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写免报原因。")
+        messages.error(request, _("请填写免报原因。"))
         return redirect(_form_url(region, ds, start))
     return _act(
         request,
@@ -422,7 +424,7 @@ def return_waive(request: HttpRequest, region_id: int, dataset: str, month: str)
         lambda: services.return_waive(
             user=request.user, region=region, dataset=ds, month=start, reason=form.cleaned_data["reason"]
         ),
-        "已设为免报。",
+        _("已设为免报。"),
     )
 
 
@@ -432,19 +434,19 @@ def return_history(request: HttpRequest, region_id: int, dataset: str, month: st
     """Every change to the form's figures and every workflow step; ?indicator=<code> for one value."""
     region, ds, start, ret = _form_key(request, region_id, dataset, month)
     if ret is None:
-        raise Http404("报表尚未创建")
+        raise Http404(_("报表尚未创建"))
     indicator = None
     if request.GET.get("indicator"):
         indicator = next(
             (i for i in selectors.return_indicators(dataset=ds) if i.code == request.GET["indicator"]), None
         )
         if indicator is None:
-            raise Http404("指标不在此报表中")
+            raise Http404(_("指标不在此报表中"))
     changes = list(selectors.return_changes(monthly_return=ret, indicator=indicator)[:500])
     events = [] if indicator else list(ret.events.select_related("user")[:200])
     value_labels, form_labels = dict(DataValue.Status.choices), dict(MonthlyReturn.Status.choices)
     for c in changes:
-        c.old_text, c.new_text = display(c.old_value) or "（空）", display(c.new_value) or "（空）"
+        c.old_text, c.new_text = display(c.old_value) or _("（空）"), display(c.new_value) or _("（空）")
         c.old_status_label = value_labels.get(c.old_status, c.old_status)
         c.new_status_label = value_labels.get(c.new_status, c.new_status)
     for e in events:
@@ -473,7 +475,7 @@ def return_history(request: HttpRequest, region_id: int, dataset: str, month: st
 def _sheet_scope(request: HttpRequest, *, write: bool) -> tuple[Region, date, list[DataSet]]:
     picker = ReturnPickerForm(request.GET, user=request.user)
     if not picker.is_valid():
-        raise Http404("区域或月份无效")
+        raise Http404(_("区域或月份无效"))
     region = access.get_region_for_user(request.user, picker.cleaned_data["region"].pk, write=write)
     ds = picker.cleaned_data.get("dataset")
     return region, picker.cleaned_data["month"], [ds] if ds else list(DataSet.objects.all())
@@ -553,23 +555,31 @@ def return_import_confirm(request: HttpRequest) -> HttpResponse:
     access.require_write(request.user)
     pending = request.session.get(IMPORT_SESSION_KEY)
     if not pending or pending.get("token") != request.POST.get("token"):
-        messages.error(request, "导入预览已过期，请重新上传文件。")
+        messages.error(request, _("导入预览已过期，请重新上传文件。"))
         return redirect("metrics:return_import")
     if not pending["items"]:
-        messages.error(request, "没有可导入的有效行。")
+        messages.error(request, _("没有可导入的有效行。"))
         return redirect("metrics:return_import")
     try:
         count = spreadsheets.import_confirm(user=request.user, items=pending["items"], filename=pending["filename"])
     except (services.ReturnError, ValidationError, PermissionDenied, Http404) as exc:
         message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, f"导入未完成，没有写入任何数据：{message}。请重新上传预览。")
+        messages.error(request, _("导入未完成，没有写入任何数据：%(error)s。请重新上传预览。") % {"error": message})
         return redirect("metrics:return_import")
     finally:
         request.session.pop(IMPORT_SESSION_KEY, None)
     AuditEvent.objects.create(
         user=request.user, action="return_import", target=pending["filename"][:200], detail={"forms": count}
     )
-    messages.success(request, f"已导入 {count} 张报表的数据（保存为草稿，请核对后提交）。")
+    messages.success(
+        request,
+        ngettext(
+            "已导入 %(count)s 张报表的数据（保存为草稿，请核对后提交）。",
+            "已导入 %(count)s 张报表的数据（保存为草稿，请核对后提交）。",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("metrics:return_index")
 
 
@@ -589,7 +599,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
             picker.cleaned_data["dataset"],
         )
     if region is None:
-        raise Http404("您的账号尚未分配区域")
+        raise Http404(_("您的账号尚未分配区域"))
     region = access.get_region_for_user(request.user, region.pk)
     summary = selectors.completeness_summary(root=region, month=month, today=timezone.localdate(), dataset=dataset)
     return render(
@@ -622,7 +632,7 @@ def completeness_remind(request: HttpRequest) -> HttpResponse:
     access.require_approver(request.user)
     form = ReminderForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "催报参数无效。")
+        messages.error(request, _("催报参数无效。"))
         return redirect("metrics:completeness")
     region = access.get_region_for_user(request.user, form.cleaned_data["region"])
     month = form.cleaned_data["month"] or default_month()
@@ -633,7 +643,15 @@ def completeness_remind(request: HttpRequest) -> HttpResponse:
     except services.ReturnError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已向{region.display_name}的 {len(sent)} 名填报员发送催报提醒。")
+        messages.success(
+            request,
+            ngettext(
+                "已向%(region)s的 %(count)s 名填报员发送催报提醒。",
+                "已向%(region)s的 %(count)s 名填报员发送催报提醒。",
+                len(sent),
+            )
+            % {"region": region.display_name, "count": len(sent)},
+        )
     back = request.POST.get("next") or reverse("metrics:completeness")
     return redirect(back if back.startswith("/") and not back.startswith("//") else reverse("metrics:completeness"))
 
