@@ -214,7 +214,7 @@ def dashboard_kpis(*, user, params: DashboardParams) -> Table:
         value = found[(ind.pk, params.region.pk, now)].value
         prev = found[(ind.pk, params.region.pk, before)].value
         year = found[(ind.pk, params.region.pk, last_year)].value
-        table.rows.append([ind.name, ind.unit, value, prev, _change(value, prev), year, _change(value, year)])
+        table.rows.append([ind.label, ind.unit, value, prev, _change(value, prev), year, _change(value, year)])
     return table
 
 
@@ -233,7 +233,7 @@ def dashboard_trend(*, params: DashboardParams) -> Table:
     ind, rid = params.indicator, params.region.pk
     table = Table(
         "trend",
-        _("月度趋势 · %(indicator)s（%(unit)s）") % {"indicator": ind.name, "unit": ind.unit},
+        _("月度趋势 · %(indicator)s（%(unit)s）") % {"indicator": ind.label, "unit": ind.unit},
         [_("月份"), _("本期"), _("上年同月")],
     )
     for month, before in zip(months, earlier, strict=True):
@@ -262,8 +262,8 @@ def dashboard_children(*, params: DashboardParams, computed=None) -> tuple[Table
     ind = params.indicator
     compare = Table(
         "children",
-        _("下级区域对比 · %(indicator)s（%(unit)s）") % {"indicator": ind.name, "unit": ind.unit},
-        [_("区域"), ind.name, _("条数")],
+        _("下级区域对比 · %(indicator)s（%(unit)s）") % {"indicator": ind.label, "unit": ind.unit},
+        [_("区域"), ind.label, _("条数")],
     )
     rows = []
     for child in children:
@@ -279,10 +279,10 @@ def dashboard_children(*, params: DashboardParams, computed=None) -> tuple[Table
         else:
             rows.append((child, total.value, None, None))
     key = (lambda r: (r[3] is None, -(r[3] or 0))) if base else (lambda r: (r[1] is None, -(r[1] or 0)))
-    columns = [_("名次"), _("区域"), ind.name]
+    columns = [_("名次"), _("区域"), ind.label]
     if base:
         columns += [base.name, _("每百名%(base)s") % {"base": base.name.removesuffix("人数")}]
-    ranking = Table("ranking", _("亮赛比排名 · %(indicator)s") % {"indicator": ind.name}, columns)
+    ranking = Table("ranking", _("亮赛比排名 · %(indicator)s") % {"indicator": ind.label}, columns)
     if base:
         ranking.note = _("按每百%(unit)s%(base)s折算排名") % {"unit": base.unit, "base": base.name.removesuffix("人数")}
     for rank, (child, value, base_value, per_capita) in enumerate(sorted(rows, key=key), start=1):
@@ -330,7 +330,7 @@ def dashboard_campaigns(*, params: DashboardParams) -> Table:
     for t in targets:
         actual = found[(t.indicator.pk, t.region.pk, ranges[t.pk])].value
         share = (Decimal(actual or 0) * 100 / t.target).quantize(Decimal("0.1")) if t.target else None
-        table.rows.append([t.campaign.name, t.region.display_name, t.indicator.name, t.target, actual, share])
+        table.rows.append([t.campaign.name, t.region.display_name, t.indicator.label, t.target, actual, share])
         table.links.append(t.region.pk)
     return table
 
@@ -457,7 +457,7 @@ def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Ta
             [
                 dv.updated_at.date(),
                 dv.region.display_name,
-                dv.indicator.name,
+                dv.indicator.label,
                 dv.value,
                 _sentence(report.text, mention.start, mention.end) if report else "",
                 report.title if report else "",

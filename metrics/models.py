@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from metrics.periods import MONTH, PERIOD_TYPES, QUARTER, YEAR, Period
@@ -290,6 +291,13 @@ class Indicator(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name to show: the English name on English pages where one is set."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
     def synonym_list(self) -> list[str]:

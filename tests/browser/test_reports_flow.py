@@ -49,7 +49,7 @@ def test_submit_watch_parse_and_accept_with_the_keyboard(live_server, page, worl
     page.click("text=审核数据")
     page.wait_for_selector("mark.mention")
     first = Mention.objects.filter(report__title="金海路街道走访报道").order_by("start").first()
-    assert page.locator(f"#m{first.pk}.current").count() == 1  # the first figure is selected
+    page.wait_for_selector(f"#m{first.pk}.current")  # review.js selects the first figure
 
     page.keyboard.press("e")
     page.fill(f"#m{first.pk} input[name=m{first.pk}-period]", "2024-03")

@@ -22,6 +22,8 @@ def test_street_staff_fill_submit_fix_and_the_district_approves(
     login(page, live_server, "street_editor_a", PASSWORD)
     page.click("text=数据填报")
     page.click(f"a[href='{form_path}']")
+    # Until returns.js has run, Enter would submit the form the browser's way: wait for it.
+    page.wait_for_load_state("load")
     assert page.locator("[data-status]").inner_text() == "未开始"
     page.focus("#v_projects")
     page.keyboard.type("3")

@@ -49,3 +49,18 @@ def test_chinese_is_the_default_even_when_the_browser_asks_for_english(world, cl
     assert 'lang="zh-hans"' in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+
+
+def test_indicator_names_follow_the_language_where_an_english_name_exists(world, client_for, city_leader):
+    from datetime import date
+
+    from tests.factories import value
+
+    value("households_visited", world.community_a, date(2024, 3, 1), 12)
+    client = client_for(city_leader)
+    url = reverse("metrics:dashboard")
+    query = {"region": world.city.pk, "period_from": "2024-01", "period_to": "2024-12"}
+    assert "走访户数" in client.get(url, query).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(url, query).content.decode()
+    assert "Households visited" in english and "走访户数" not in english
