@@ -1,11 +1,18 @@
-"""API clients for the personas: ``api_for(user)`` authenticates with that user's own token."""
+"""API clients for the personas (``api_for(user)`` authenticates with that user's own token) and a
+parsed report with one mention, shared by the report tests and the schemathesis run."""
 
 from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from metrics.models import Indicator
+from reports.models import Mention, Report
 
 
 @pytest.fixture(autouse=True)
@@ -30,3 +37,30 @@ def api_for(db):
 @pytest.fixture
 def anon_api() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def parsed_report(world, editor_a):
+    report = Report.objects.create(
+        title="走访报道",
+        source_kind="newspaper",
+        published=date(2024, 3, 20),
+        region=world.community_a,
+        text="三月走访群众1200户。",
+        status=Report.Status.PARSED,
+        submitted_by=editor_a,
+    )
+    mention = Mention.objects.create(
+        report=report,
+        start=6,
+        end=11,
+        text="1200户",
+        value=Decimal(1200),
+        unit="户",
+        indicator=Indicator.objects.get(code="households_visited"),
+        region=world.community_a,
+        period_type="month",
+        period_start=date(2024, 3, 1),
+        confidence=0.9,
+    )
+    return report, mention

@@ -3,11 +3,10 @@
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from metrics.models import DataValue, Indicator
-from reports.models import Mention, Report
+from metrics.models import DataValue
+from reports.models import Report
 
 URL = "/api/v1/reports/"
 
@@ -52,33 +51,6 @@ def test_reports_cannot_be_submitted_for_another_district(world, editor_b, viewe
     assert api_for(editor_b).post(URL, payload(world, text="走访1200户。"), format="json").status_code == 403
     assert api_for(viewer_a).post(URL, payload(world, text="走访1200户。"), format="json").status_code == 403
     assert not Report.objects.exists()
-
-
-@pytest.fixture
-def parsed_report(world, editor_a):
-    report = Report.objects.create(
-        title="走访报道",
-        source_kind="newspaper",
-        published=date(2024, 3, 20),
-        region=world.community_a,
-        text="三月走访群众1200户。",
-        status=Report.Status.PARSED,
-        submitted_by=editor_a,
-    )
-    mention = Mention.objects.create(
-        report=report,
-        start=6,
-        end=11,
-        text="1200户",
-        value=Decimal(1200),
-        unit="户",
-        indicator=Indicator.objects.get(code="households_visited"),
-        region=world.community_a,
-        period_type="month",
-        period_start=date(2024, 3, 1),
-        confidence=0.9,
-    )
-    return report, mention
 
 
 def test_accepting_a_mention_fills_the_one_cell(parsed_report, editor_a, api_for):

@@ -7,7 +7,6 @@ aimed at a real object, so writes reach the services; the whole run stays well u
 """
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -22,8 +21,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from metrics.models import Indicator
-from reports.models import Mention, Report, Summary
+from reports.models import Summary
 from tests.factories import OrganisationFactory, value
 
 MAX_EXAMPLES = 10
@@ -42,7 +40,7 @@ def _keep_test_connection():
 
 
 @pytest.fixture
-def seeded(world, editor_a, settings, tmp_path, _keep_test_connection):
+def seeded(world, parsed_report, settings, tmp_path, _keep_test_connection):
     settings.MEDIA_ROOT = tmp_path
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
@@ -51,28 +49,7 @@ def seeded(world, editor_a, settings, tmp_path, _keep_test_connection):
     dv = value("households_visited", world.community_a, date(2024, 3, 1), 12, status="draft")
     value("households_visited", world.community_b, date(2024, 3, 1), 99)
     org = OrganisationFactory(name="朱庄社区党支部", region=world.community_a)
-    report = Report.objects.create(
-        title="走访报道",
-        source_kind="newspaper",
-        published=date(2024, 3, 20),
-        region=world.community_a,
-        text="三月走访群众1200户。",
-        status=Report.Status.PARSED,
-        submitted_by=editor_a,
-    )
-    mention = Mention.objects.create(
-        report=report,
-        start=6,
-        end=11,
-        text="1200户",
-        value=Decimal(1200),
-        unit="户",
-        indicator=Indicator.objects.get(code="households_visited"),
-        region=world.community_a,
-        period_type="month",
-        period_start=date(2024, 3, 1),
-        confidence=0.9,
-    )
+    report, mention = parsed_report
     summary = Summary.objects.create(region=world.district_a, period="2024", fingerprint="0" * 64)
     return {
         "summaries": {"id": summary.pk},
