@@ -50,6 +50,15 @@ class Report(models.Model):
         verbose_name_plural = _("新闻报道")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "queued_at"])]
+        constraints = [
+            # Two identical submissions for one place at the same instant (a double click, two
+            # staff pasting the same article) must not both become the parsed original.
+            models.UniqueConstraint(
+                fields=["region", "text_hash"],
+                condition=models.Q(duplicate_of__isnull=True),
+                name="report_one_original_per_region",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

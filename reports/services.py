@@ -70,29 +70,38 @@ def report_submit(
     if not (text or "").strip():
         raise ValidationError({"text": "报道正文为空。"})
     text_hash = normalised_hash(text)
+    fields = dict(
+        title=title.strip(),
+        source_kind=source_kind,
+        source_name=source_name.strip(),
+        published=published,
+        region=region,
+        campaign=campaign,
+        text=text,
+        text_hash=text_hash,
+        original_filename=original_filename[:255],
+        submitted_by=user,
+    )
+    try:
+        return _store_report(user, fields)
+    except IntegrityError:
+        # Lost the race to an identical submission for the same place: it is committed now,
+        # so this one is recorded as its duplicate instead.
+        return _store_report(user, fields)
+
+
+def _store_report(user, fields: dict[str, Any]) -> Report:
     with transaction.atomic():
         earlier = access.filter_for_user(
-            user, Report.objects.filter(text_hash=text_hash, duplicate_of__isnull=True)
+            user, Report.objects.filter(text_hash=fields["text_hash"], duplicate_of__isnull=True)
         ).order_by("created_at", "id")
         original = earlier.first()
-        report = Report(
-            title=title.strip(),
-            source_kind=source_kind,
-            source_name=source_name.strip(),
-            published=published,
-            region=region,
-            campaign=campaign,
-            text=text,
-            text_hash=text_hash,
-            original_filename=original_filename[:255],
-            duplicate_of=original,
-            submitted_by=user,
-        )
+        report = Report(**fields, duplicate_of=original)
         if original is not None:
             # A resubmission is recorded (who sent it, when) but never parsed a second time.
             report.status = Report.Status.PARSED
             report.parsed_at = timezone.now()
-        report.full_clean()
+        report.full_clean(validate_constraints=False)
         report.save()
         if original is None:
             _queue_parse_on_commit(report.pk)

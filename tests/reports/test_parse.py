@@ -125,6 +125,24 @@ def test_duplicate_submission_is_linked_and_not_parsed(world, editor_a, submit, 
     assert report_parse(report_id=again.pk) == "skipped"
 
 
+def test_identical_submissions_racing_leave_one_original(world, editor_a, submit, parsed_report, monkeypatch):
+    # The second request looked for an earlier copy before the first one committed, so its
+    # lookup found nothing; the database constraint makes it the duplicate all the same.
+    from reports import services
+
+    real_filter = services.access.filter_for_user
+    misses = iter([True])
+    monkeypatch.setattr(
+        services.access,
+        "filter_for_user",
+        lambda user, qs: qs.none() if next(misses, False) else real_filter(user, qs),
+    )
+    again = submit(editor_a, world.street_a, text=parsed_report.text)
+    assert again.duplicate_of_id == parsed_report.pk
+    assert Report.objects.filter(text_hash=parsed_report.text_hash, duplicate_of__isnull=True).count() == 1
+    assert again.mentions.count() == 0
+
+
 def test_same_text_in_another_district_is_not_linked_across_scopes(world, editor_b, submit, parsed_report):
     other = submit(editor_b, world.street_b, text=parsed_report.text)
     assert other.duplicate_of_id is None
