@@ -47,6 +47,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_submit(request: HttpRequest) -> HttpResponse:
     access.require_write(request.user)
     form = ReportSubmitForm(request.POST or None, request.FILES or None, user=request.user)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data.get("file")
@@ -65,14 +66,19 @@ def report_submit(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         except DatabaseError:
+            # The form comes back with what was typed, as a 503 so clients and monitoring
+            # see an outage, not a mistake in the input.
             form.add_error(None, _DB_DOWN)
+            status = 503
         else:
             if report.duplicate_of_id:
                 messages.warning(request, _("该报道与之前提交的报道内容相同，已关联到原报道，不再重复解析。"))
             else:
                 messages.success(request, _("报道已保存，正在排队解析。"))
             return redirect("reports:detail", pk=report.pk)
-    return render(request, "reports/submit.html", {"form": form}, status=400 if form.errors else 200)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "reports/submit.html", {"form": form}, status=status)
 
 
 @login_required

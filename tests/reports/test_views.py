@@ -260,7 +260,7 @@ def test_database_error_at_submit_keeps_the_form_and_stores_nothing(
     data = _form(world, title="我的标题", text=SAMPLE)
     response = _post(client_for(editor_a), data, django_capture_on_commit_callbacks)
     page = response.content.decode()
-    assert response.status_code == 400 and "数据库暂时不可用" in page
+    assert response.status_code == 503 and "数据库暂时不可用" in page
     assert 'value="我的标题"' in page and "走访群众622户" in page
     monkeypatch.undo()
     assert not Report.objects.exists()
