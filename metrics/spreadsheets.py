@@ -241,16 +241,32 @@ def _read_sheets(upload, name: str) -> Iterator[tuple[str, list[list[object]]]]:
         yield "CSV", list(csv.reader(io.StringIO(text)))[: MAX_ROWS + HEADER_SCAN_ROWS]
         return
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    # The same file again with formulas as written: a formula whose result was never saved (a
+    # file written by a program, not by Excel/WPS) reads as empty in the first, and must be
+    # reported instead of silently skipped.
+    formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        for ws in wb.worksheets:
+        for ws, ws_formulas in zip(wb.worksheets, formulas.worksheets, strict=True):
             rows = []
-            for i, row in enumerate(ws.iter_rows(values_only=True)):
+            pairs = zip(ws.iter_rows(values_only=True), ws_formulas.iter_rows(values_only=True), strict=False)
+            for i, (row, written) in enumerate(pairs):
                 if i >= MAX_ROWS + HEADER_SCAN_ROWS:
                     break
-                rows.append(list(row))
+                rows.append([_uncalculated(value, formula) for value, formula in zip(row, written, strict=False)])
             yield ws.title, rows
     finally:
         wb.close()
+        formulas.close()
+
+
+class UncalculatedFormula(str):
+    """A formula cell with no saved result; its text is the formula, so the row is not taken as blank."""
+
+
+def _uncalculated(value: object, formula: object) -> object:
+    if value is None and isinstance(formula, str) and formula.startswith("="):
+        return UncalculatedFormula(formula)
+    return value
 
 
 def _decode(data: bytes) -> str:
@@ -382,6 +398,12 @@ def _check_row(out: ImportRow, row, ind_cols: dict[int, Indicator], datasets: li
     for j, ind in ind_cols.items():
         cell = cell_of[ind.code]
         if cell.raw == "":
+            continue
+        if isinstance(row[j], UncalculatedFormula):
+            cell.errors.append(
+                f"公式“{cell.raw[:30]}”没有计算结果（文件未经 Excel/WPS 保存）："
+                "请在 Excel/WPS 中打开并保存后再导入，或直接填写数字"
+            )
             continue
         try:
             parse_value(row[j])

@@ -242,13 +242,16 @@ def test_formulas_import_their_saved_results(world, street_editor_a, client_for)
     assert row.ok and [c.raw for c in row.cells] == ["120", "110"]
 
 
-def test_formulas_without_saved_results_are_not_taken_as_figures(world, street_editor_a, client_for):
+def test_formulas_without_saved_results_are_explained_not_taken_as_figures(world, street_editor_a, client_for):
     def build(wb):
-        _ledger(wb.active, [("金海路街道", "=100+20", "=B2-10")])
+        _ledger(wb.active, [("金海路街道", "=100+20", 110)])
 
     response = _preview(client_for(street_editor_a), _workbook(build))
-    assert response.status_code == 400
-    assert "没有找到可导入的数据行" in response.content.decode()
+    (row,) = response.context["preview"].rows
+    formula_cell, plain_cell = row.cells
+    assert not row.ok and plain_cell.errors == []
+    assert "公式“=100+20”没有计算结果" in formula_cell.errors[0]
+    assert "请在 Excel/WPS 中打开并保存后再导入" in response.content.decode()
     assert not DataValue.objects.exists()
 
 
