@@ -140,6 +140,14 @@ class Summary(models.Model):
         verbose_name = _("PDF 摘要")
         verbose_name_plural = _("PDF 摘要")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # Two people asking for the same selection at once share one rendering.
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="summary_one_rendering_per_fingerprint",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region} {self.period} {self.get_status_display()}"

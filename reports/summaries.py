@@ -26,7 +26,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -495,8 +495,13 @@ def summary_request(
         fingerprint=fingerprint,
         requested_by=user if user.pk else None,
     )
-    summary.full_clean(exclude=["file"])
-    summary.save()
+    summary.full_clean(exclude=["file"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            summary.save()
+    except IntegrityError:
+        # An identical request got in between our look-up and this insert: use its rendering.
+        return Summary.objects.get(fingerprint=fingerprint, status__in=[Summary.Status.PENDING, Summary.Status.RUNNING])
     if background is None:
         background = summary_is_large(region)
     if background:
@@ -516,9 +521,16 @@ def _queue(summary: Summary) -> None:
 def summary_retry(*, user, summary_id: int) -> Summary:
     """Queue a failed summary again (the user may see its region); anything else is left alone."""
     summary = access.get_object_for_user(user, Summary.objects.select_related("region"), summary_id)
-    changed = Summary.objects.filter(pk=summary.pk, status=Summary.Status.FAILED).update(
-        status=Summary.Status.PENDING, progress=0, stage="", failure_reason="", created_at=timezone.now()
-    )
+    try:
+        with transaction.atomic():
+            changed = Summary.objects.filter(pk=summary.pk, status=Summary.Status.FAILED).update(
+                status=Summary.Status.PENDING, progress=0, stage="", failure_reason="", created_at=timezone.now()
+            )
+    except IntegrityError:
+        # The same selection is already being rendered again (someone asked for it anew).
+        return Summary.objects.get(
+            fingerprint=summary.fingerprint, status__in=[Summary.Status.PENDING, Summary.Status.RUNNING]
+        )
     if changed:
         if summary_is_large(summary.region):
             _queue(summary)

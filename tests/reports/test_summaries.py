@@ -100,6 +100,20 @@ def test_a_pdf_is_reused_until_a_figure_changes(figures, city_leader):
     assert not old_path.exists() and not Summary.objects.filter(pk=first.pk).exists()  # stale file removed
 
 
+def test_identical_requests_at_the_same_moment_share_one_rendering(figures, city_leader, monkeypatch):
+    first = summaries.summary_request(user=city_leader, region=figures.city, period=YEAR_2024, background=True)
+    # A second request that looked before the first was saved does not start a second rendering.
+    monkeypatch.setattr(summaries, "_usable", lambda summary: False)
+    second = summaries.summary_request(user=city_leader, region=figures.city, period=YEAR_2024, background=True)
+    assert second.pk == first.pk and Summary.objects.count() == 1
+    # Retrying a failed copy while the same selection is being rendered joins that rendering too.
+    stale = Summary.objects.create(
+        region=figures.city, period="2024", fingerprint=first.fingerprint, status=Summary.Status.FAILED
+    )
+    assert summaries.summary_retry(user=city_leader, summary_id=stale.pk).pk == first.pk
+    assert Summary.objects.filter(status=Summary.Status.PENDING).count() == 1
+
+
 def test_another_selection_or_campaign_is_another_summary(figures, city_leader):
     year = summaries.summary_request(user=city_leader, region=figures.district_a, period=YEAR_2024)
     quarter = summaries.summary_request(user=city_leader, region=figures.district_a, period=Period.parse("2024-Q1"))
