@@ -437,6 +437,17 @@ _AGENT_VERBS = (
     "发动",
     "选派",
     "抽调",
+    # What a place is: its figures follow (河畔里小区建于1988年，共有居民326户).
+    "有",
+    "共有",
+    "现有",
+    "下辖",
+    "辖",
+    "位于",
+    "地处",
+    "建于",
+    "始建于",
+    "占地",
 )
 _PERSON_TITLE = re.compile(r"(?:副?书记|委员|副?主任|负责人|成员|副?部长|干部|工作人员)")
 # A higher place jieba could not name, in front of the one detected: 在|西来镇|铁牛村.
@@ -583,6 +594,13 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             and _common_word_stem(stem, name_start, starts, tokens)
         ):
             continue  # 培训|村干部, 轮训|村党组织书记: the village level of people trained, no village by name
+        if (
+            suffix in _LOCAL_SUFFIXES
+            and text[name_start - 1 : name_start] == "的"
+            and name_start not in place_ends
+            and _common_word_stem(stem, name_start, starts, tokens)
+        ):
+            continue  # 紧邻锦江的老城街道: a description of the street, not its name
         if suffix == "小区" and name_start not in place_ends and not _proper_compound(stem, name_start, tokens, starts):
             continue  # 星级小区, 花园小区: a kind of compound, not one by name
         spec = index.lookup(name)
@@ -590,6 +608,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         for i in range(name_start, e):
             taken[i] = True
         place_ends.add(e)
+    _spread_learned_names(text, places, taken)
+    place_ends = {p.end for p in places}
     for m in _ANAPHOR_RE.finditer(text):
         s = m.start()
         if taken[s] or (s > 0 and s in place_ends) or (s > 0 and taken[s - 1]):
@@ -731,7 +751,10 @@ def _name_start(
             if (
                 text[s - gap : s] not in _NAME_STOP
                 and text[s - gap : s] not in _GENERIC_WORDS
-                and not any(len(t.word) > 1 and t.tag not in _NAME_TAGS | {"m"} for t in gap_tokens)
+                and (
+                    not any(len(t.word) > 1 and t.tag not in _NAME_TAGS | {"m"} for t in gap_tokens)
+                    or _repeated_name(text, s - gap, s + len(suffix))
+                )
             ):
                 start = s - gap
                 # 朱家林村|是|依汶镇: a verb or function word of its own ends the place before.
@@ -760,6 +783,10 @@ def _name_start(
         if tok.end != pos or pos in place_ends:
             break
         word = tok.word
+        if suffix == "小区" and pos == s and word in _COMPOUND_NAME_ENDS:
+            pos = tok.start  # 河畔|里|小区: 里, 苑, 园 end compound names whatever jieba tags them
+            ti -= 1
+            continue
         if not all(_PLACE_CHAR.match(ch) for ch in word) or (
             word in _NAME_STOP and not (loose and len(word) > 1) and not _inner_adjective(tokens, ti, suffix)
         ):
@@ -796,6 +823,51 @@ def _name_start(
     if s - pos < 2:
         return _unknown_name(text, tokens, starts, s, suffix, place_ends)
     return pos
+
+
+def _repeated_name(text: str, start: int, end: int) -> bool:
+    """Whether a would-be name after a higher place is written again elsewhere (猛追湾街道 twice).
+
+    Names are often ordinary words to jieba (猛追 is a verb); a verb phrase that happens to sit
+    between a place and a suffix (川汇区召开街道…) is not repeated word for word.
+    """
+    if end - start < 4 or not _local_suffix_at(text, end):
+        return False
+    name = text[start:end]
+    return text.find(name, end) >= 0 or text.rfind(name, 0, start) >= 0
+
+
+def _local_suffix_at(text: str, end: int) -> bool:
+    return text.endswith(tuple(_LOCAL_SUFFIXES), 0, end)
+
+
+def _spread_learned_names(text: str, places: list[Place], taken: list[bool]) -> None:
+    """Find every other occurrence of a street, town or village name once it is known.
+
+    A name is recognised where its context shows it (after its district, in the headline), but
+    written alone later (在猛追湾街道) jieba may split it into words that do not look like a
+    name; the exact string is the same place. Shorter guesses inside the occurrence give way.
+    """
+    learned = {
+        p.name: p.level
+        for p in places
+        if not (p.anaphor or p.bare) and p.key is None and len(p.name) >= 4 and _local_suffix_at(p.name, len(p.name))
+    }
+    for name, level in learned.items():
+        for m in re.finditer(re.escape(name), text):
+            ms, me = m.start(), m.end()
+            inside = [p for p in places if p.start < me and ms < p.end]
+            if any((p.start, p.end) == (ms, me) for p in inside):
+                continue
+            if not all(ms <= p.start and p.end <= me for p in inside):
+                continue  # part of a longer name: 东风村 inside 新东风村
+            if ms > 0 and _PLACE_CHAR.match(text[ms - 1]) and not taken[ms - 1] and text[ms - 1] not in _FUNCTION_CHARS:
+                continue  # 新|东风村: the name continues to the left
+            for p in inside:
+                places.remove(p)
+            places.append(Place(ms, me, name, level))
+            for i in range(ms, me):
+                taken[i] = True
 
 
 # Characters that never begin or make a one-word place name: function words, numerals, scope words.
@@ -966,7 +1038,11 @@ def _is_subject(text: str, p: Place, places: list[Place]) -> bool:
     if prefix.endswith(("在", "由")) and _ADVERBIAL.match(prefix[:-1]) and chain_after in ",，":
         return True
     # 中原区: …; 全区487个…; 阳光社区组建…: a place right before its verb is the clause's agent.
-    return after in ":：" or bool(re.match(r"\d", text[p.end : p.end + 1])) or text.startswith(_AGENT_VERBS, p.end)
+    return after in ":：" or bool(_COUNT_AFTER_PLACE.match(text, p.end)) or text.startswith(_AGENT_VERBS, p.end)
+
+
+# 全区487个…, 成华区全部14个街道, 该镇的3个村: a count of the place's own units right after it.
+_COUNT_AFTER_PLACE = re.compile(r"(?:全部|所有|的)?(?:\d|[二三四五六七八九十两][十百千万]?[个名家户所条项])")
 
 
 def _chain_end(p: Place, places: list[Place]) -> int:

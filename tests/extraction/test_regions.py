@@ -91,3 +91,25 @@ def test_section_heading_place_scopes_its_paragraphs() -> None:
         "前些年,青壮年外出务工,如今新开民宿40家。\n\n（三）下一步工作\n\n目前已建成驿站12个。"
     )
     assert _regions(text) == ["大溪村", "天荒坪镇"]
+
+
+def test_a_name_learned_after_its_district_is_found_wherever_it_is_written() -> None:
+    # 猛追 is a verb to jieba, so 猛追湾街道 alone does not look like a name; written again right
+    # after its district it does, and then every occurrence is the same street.
+    text = (
+        "老院落里议出新生活\n——成华区猛追湾街道见闻\n\n"
+        "这样的场景，在猛追湾街道已是常态。这个紧邻锦江的老城街道，共有党员2860余名。"
+    )
+    assert _regions(text) == ["猛追湾街道"]
+
+
+def test_compound_names_end_in_li_yuan_yuan() -> None:
+    # 河畔|里: jieba tags 里 as a direction, yet it ends the 小区's name; a place that 建于 or 共有
+    # is what its sentence is about.
+    text = "本报讯 锦汇社区推进改造。\n\n社区里的河畔里小区建于1988年，共有居民326户。"
+    assert _regions(text) == ["河畔里小区"]
+
+
+def test_a_count_right_after_a_place_belongs_to_it() -> None:
+    text = "本报讯 猛追湾街道推行院落议事。\n\n据了解，这一做法已在成华区全部14个街道推广。"
+    assert _regions(text) == ["成华区"]
