@@ -48,6 +48,10 @@ _PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均)")
 _PARTICIPATE_AFTER = ("参与", "参加", "加入", "投身")
 
 
+# The change itself right before the figure: 同比下降41%, 增长了18.2%, 提高5个百分点 (not 提高到).
+_GROWTH_BEFORE = re.compile(r"(?:同比|环比|比上年|较上年|较去年)?(?:增长|下降|降低|减少|上升|提高|提升|增加|增幅|降幅|回落)了?(?:约|近)?$")
+
+
 def _mask(text: str) -> str:
     return _VERB_LOOKALIKES.sub(lambda m: "□" * len(m.group()), text)
 
@@ -140,7 +144,10 @@ class Attributor:
         return best, 0.9 if best == "households_visited" else 0.7
 
     def _rate(self, c: Clue) -> tuple[str | None, float]:
-        # Every percentage reported as reached is a rate, growth included (同比增长7.2%).
+        # A percentage reached is a rate (满意率达到96%, 从82%提升到96.3%); a change is not a
+        # rate of anything (投诉同比下降41%, 增长18.2%), so it gets no indicator.
+        if _GROWTH_BEFORE.search(c.before[-8:]):
+            return None, 0.0
         if _has(c.subject + c.clause_before, cat.RATE_WORDS):
             return "rate", 0.9
         return "rate", 0.6

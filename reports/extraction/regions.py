@@ -455,14 +455,17 @@ _HIGHER_PLACE_TAIL = re.compile(r"(?<=在)[\u4e00-\u9fff]{1,6}(?:街道|镇|乡|
 _SENTENCE_BREAK = "。!?！？;；\n"
 
 _ANAPHOR_RE = re.compile(
-    r"(?P<det>全|该|本|此)(?P<lvl>街道办事处|街道|社区|示范区|开发区|区|县|市|镇|乡|村)"
+    r"(?P<det>全|该|本|此)(?P<lvl>街道办事处|街道|社区|示范区|开发区|小区|区|县|市|镇|乡|村)"
     r"|(?P<organ>区委|县委|市委|区政府|县政府|市政府|街道党工委|镇党委|乡党委|社区党委|社区党总支|村党支部|村党总支|"
     r"区纪委|县纪委|街道办事处|村党委|村委会|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里)"
+    # 小区 alone, as a clause's subject, for the compound just named: 小区党支部…, 小区的31名党员.
+    r"|(?P<compound>小区)(?=党支部|党小组|里|的|还|累计|已|共|内|居民|业主)"
 )
 _ANAPHOR_LEVEL = {
     "街道办事处": "street",
     "街道": "street",
     "社区": "community",
+    "小区": "compound",
     "示范区": "district",
     "开发区": "district",
     "区": "district",
@@ -614,12 +617,15 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         s = m.start()
         if taken[s] or (s > 0 and s in place_ends) or (s > 0 and taken[s - 1]):
             continue
-        if m.group("organ") and s > 0 and _PLACE_CHAR.match(text[s - 1]) and not _clause_start(text, s):
+        organ = m.group("organ") or m.group("compound")
+        if organ and s > 0 and _PLACE_CHAR.match(text[s - 1]) and not _clause_start(text, s):
             continue
-        lvl_word = m.group("lvl") or m.group("organ")
+        lvl_word = m.group("lvl") or organ
         level = next((lv for w, lv in _ANAPHOR_LEVEL.items() if lvl_word.startswith(w) or lvl_word.endswith(w)), "")
         if m.group("organ"):
             level = _organ_level(lvl_word)
+        elif m.group("compound"):
+            level = "compound"
         places.append(Place(s, m.end(), m.group(), level, anaphor=True))
     places.sort(key=lambda p: (p.start, p.end))
     _dedupe(places)
@@ -786,6 +792,9 @@ def _name_start(
         if suffix == "小区" and pos == s and word in _COMPOUND_NAME_ENDS:
             pos = tok.start  # 河畔|里|小区: 里, 苑, 园 end compound names whatever jieba tags them
             ti -= 1
+            if ti >= 0 and _compound_name_word(tokens[ti], pos):
+                pos = tokens[ti].start  # 丰茂|里: the word before is the name, even an adjective
+                ti -= 1
             continue
         if not all(_PLACE_CHAR.match(ch) for ch in word) or (
             word in _NAME_STOP and not (loose and len(word) > 1) and not _inner_adjective(tokens, ti, suffix)
@@ -931,6 +940,41 @@ def _generic_tail(word: str) -> bool:
     return False
 
 
+# Stems naming what an area is for (儿童游乐区, 居住区, 停车区): functional zones, never districts.
+_AREA_FUNCTION_STEMS = frozenset(
+    {
+        "游乐",
+        "休闲",
+        "活动",
+        "停车",
+        "办公",
+        "生活",
+        "居住",
+        "商业",
+        "功能",
+        "住宅",
+        "风景",
+        "保护",
+        "试验",
+        "等候",
+        "养殖",
+        "种植",
+        "工业",
+        "产业",
+        "集聚",
+        "安置",
+        "服务",
+        "娱乐",
+        "健身",
+        "阅读",
+        "展示",
+        "体验",
+        "候车",
+        "就餐",
+    }
+)
+
+
 def _common_noun_compound(tok: Token, suffix: str) -> bool:
     """A dictionary word ending in 区/县/市 whose stem is an ordinary word: 聚居区, 核心区, 安置区.
 
@@ -938,6 +982,8 @@ def _common_noun_compound(tok: Token, suffix: str) -> bool:
     adjective or everyday noun (聚居/v, 核心/n) makes a kind of area, a rare or unknown stem
     (禅城, 思明) a name.
     """
+    if suffix == "区" and tok.word[:-1][-2:] in _AREA_FUNCTION_STEMS:
+        return True
     if suffix not in ("区", "县", "市") or tok.tag in _PROPER_TAGS or len(tok.word) < 3:
         return False
     tag, freq = dictionary_entry(tok.word[: -len(suffix)])
@@ -966,6 +1012,17 @@ def _proper_compound(stem: str, offset: int, tokens: list[Token], starts: list[i
     return any(tk.tag in _COMPOUND_NAME_TAGS for tk in tokens[lo:hi])
 
 
+def _compound_name_word(tok: Token, end: int) -> bool:
+    return (
+        tok.end == end
+        and len(tok.word) == 2
+        and all(_PLACE_CHAR.match(ch) for ch in tok.word)
+        and tok.tag not in _LOCAL_STOP_TAGS
+        and tok.word not in _NAME_STOP
+        and tok.word not in _LOCAL_STOP_WORDS
+    )
+
+
 def _inner_adjective(tokens: list[Token], ti: int, suffix: str) -> bool:
     """新 or 老 inside a street or village name (文|新|街道), after a name word rather than a verb."""
     if suffix not in _LOCAL_SUFFIXES or tokens[ti].word not in ("新", "老", "大", "小") or ti == 0:
@@ -984,6 +1041,14 @@ def _local_name_part(tokens: list[Token], ti: int) -> bool:
         return len(tok.word) >= 2 and not tok.word.endswith(_TIME_TAILS) and tok.word not in _LOCAL_STOP_WORDS
     if tok.tag == "m" and len(tok.word) > 1 and tok.word[-1] in "路街巷里桥村湾":
         return True  # 五一路|街道
+    if (
+        tok.tag == "m"
+        and len(tok.word) == 2
+        and all(ch in "一二三四五六七八九" for ch in tok.word)
+        and ti + 1 < len(tokens)
+        and tokens[ti + 1].word in _LOCAL_SUFFIXES
+    ):
+        return True  # 二七|街道, 八一|社区: dates that name places (二七 for the 1923 strike)
     if tok.tag == "m" and len(tok.word) == 1 and tok.word in "一二三四五六七八九十" and ti > 0:
         prev = tokens[ti - 1]
         return prev.end == tok.start and len(prev.word) == 1 and prev.tag in ("f", "ns")

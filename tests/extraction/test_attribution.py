@@ -166,9 +166,11 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("带动茶农3800余户", "masses_mobilized"),
         ("带动村民入社1.2万户", None),
         ("入户走访群众1.8万户", "households_visited"),
-        # Every reached percentage is a rate, growth and 满意度 included.
+        # A reached percentage is a rate, 满意度 included; a change is a rate of nothing.
         ("居民满意度提升至96.8%", "rate"),
-        ("收入达到2.48万元,同比增长7.2%", "rate"),
+        ("物业费收缴率从不足30%提高到92%", "rate"),
+        ("收入达到2.48万元,同比增长7.2%", None),
+        ("物业类投诉同比下降41%", None),
         # Settled matters: the settling verb may stand alone, the matter named earlier in the sentence.
         ("受理居民诉求1865件,办结1790件", "problems_solved"),
         ("收集问题建议673条,已解决582条", "problems_solved"),

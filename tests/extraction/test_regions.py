@@ -113,3 +113,19 @@ def test_compound_names_end_in_li_yuan_yuan() -> None:
 def test_a_count_right_after_a_place_belongs_to_it() -> None:
     text = "本报讯 猛追湾街道推行院落议事。\n\n据了解，这一做法已在成华区全部14个街道推广。"
     assert _regions(text) == ["成华区"]
+
+
+def test_xiaoqu_alone_stands_for_the_compound_just_named() -> None:
+    text = (
+        "本报讯 翠湖湾社区推进红色物业。\n\n其中丰茂里小区建于上世纪90年代。"
+        "社区党委成立小区党支部，小区的31名党员业主全部亮明身份，小区累计整治楼道堆物380余处。"
+    )
+    assert _regions(text) == ["丰茂里小区", "丰茂里小区"]
+
+
+def test_numeral_place_names_and_functional_zones() -> None:
+    # 二七 is a date that names places; an 儿童游乐区 is a zone, not a district.
+    text = "本报讯 后湖街道推进治理。\n\n同样的变化也发生在二七街道。街道党工委推动辖区11家物业企业组建联盟。"
+    assert _regions(text) == ["二七街道"]
+    text = "本报讯 后湖街道推进治理。\n\n志愿队看护儿童游乐区，辖区建成驿站12个。"
+    assert _regions(text) == ["后湖街道"]
