@@ -1,6 +1,9 @@
-"""Users' roles and scope, the audit log and in-portal notifications."""
+"""Users' roles and scope, API tokens, the audit log and in-portal notifications."""
 
 from __future__ import annotations
+
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -28,6 +31,39 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.region} · {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    """A user's REST API key, kept only as its SHA-256, so a copy of the database holds no credential.
+
+    A plain fast hash is enough: the key is 256 random bits, so there is no dictionary to try and
+    a slow password hash would only cost every API request its time.
+    """
+
+    PREFIX_LENGTH = 8
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_token"
+    )
+    key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("令牌前缀"), max_length=PREFIX_LENGTH, editable=False)
+    created = models.DateTimeField(_("签发时间"), default=timezone.now)
+    last_used = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def generate_key() -> str:
+        return secrets.token_urlsafe(32)  # 43 characters
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
 
 
 class AuditEvent(models.Model):

@@ -1,15 +1,25 @@
-"""Writes of the portal app: what a district administrator may do follows from the role."""
+"""Writes of the portal app: what a district administrator may do follows from the role; API tokens."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from portal.models import ApiToken
 
 DISTRICT_ADMIN_GROUP = "区级管理员"
 # Self-service inside the subtree: users and their roles, organisations, regions, ratings, projects.
 DISTRICT_ADMIN_PERMISSIONS = [
-    f"{action}_{model}"
-    for model in ("user", "profile", "organisation", "region", "starrating", "project", "dashboardpreset")
-    for action in ("view", "add", "change")
+    *(
+        f"{action}_{model}"
+        for model in ("user", "profile", "organisation", "region", "starrating", "project", "dashboardpreset")
+        for action in ("view", "add", "change")
+    ),
+    # API tokens are listed and revoked there, never issued: a key is shown only to its own user.
+    "view_apitoken",
+    "delete_apitoken",
 ]
 
 
@@ -38,3 +48,26 @@ def profile_apply_role(*, profile) -> None:
         if user.is_staff and not user.is_superuser:
             user.is_staff = False
             user.save(update_fields=["is_staff"])
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    key: str  # for the one response that shows it; nothing keeps it afterwards
+    rotated: bool
+
+
+def api_token_issue(*, user) -> IssuedToken:
+    """Issue the user's API token, replacing the one they had; only the key's hash is stored."""
+    key = ApiToken.generate_key()
+    with transaction.atomic():
+        rotated = ApiToken.objects.filter(user=user).delete()[0] > 0
+        token = ApiToken(user=user, key_hash=ApiToken.hash_key(key), prefix=key[: ApiToken.PREFIX_LENGTH])
+        token.full_clean()
+        token.save()
+    return IssuedToken(token=token, key=key, rotated=rotated)
+
+
+def api_token_revoke(*, user) -> bool:
+    """Revoke the user's API token; False when they had none."""
+    return ApiToken.objects.filter(user=user).delete()[0] > 0

@@ -38,8 +38,9 @@ INSTALLED_APPS = [
     "portal",
     "metrics",
     "reports",
+    # Not rest_framework.authtoken: it keeps keys in clear text. portal.ApiToken stores their hashes;
+    # its migration 0002 moved existing keys over and emptied authtoken_token, which stays behind, unused.
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "portal.api",
 ]
@@ -161,9 +162,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 # --- REST API (portal.api) ------------------------------------------------------------------
 # Token first, so an unauthenticated call gets 401 with a WWW-Authenticate header; the session
 # serves the portal's own pages (with CSRF). Throttle counters live in the default cache.
+# Invalid tokens are counted per address by the authentication class itself, since DRF answers a
+# failed authentication before any throttle runs; beyond API_RATE_BAD_TOKEN, unknown keys get 429.
+API_RATE_BAD_TOKEN = env.str("API_RATE_BAD_TOKEN", default="20/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.ScopedAccess"],
@@ -174,6 +178,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("API_RATE_PER_TOKEN", default="600/minute"),
         "anon": env.str("API_RATE_ANONYMOUS", default="30/minute"),
+        "bad_token": API_RATE_BAD_TOKEN,
     },
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -1,25 +1,29 @@
-"""API tokens in the admin: administrators see and revoke the tokens of users in their subtree."""
+"""API tokens in the admin: administrators list and revoke the tokens of users in their subtree.
+
+Only the hash of a key is stored, so there is nothing secret to show; issuing stays with the user
+(``POST /api/v1/me/token/``), the one place a key is ever displayed.
+"""
 
 from django.contrib import admin
-from rest_framework.authtoken.admin import TokenAdmin
-from rest_framework.authtoken.models import TokenProxy
+from django.utils.translation import gettext_lazy as _
 
 from portal import access
-from portal.models import AuditEvent
+from portal.models import ApiToken, AuditEvent
 from portal.signals import client_ip
 
-admin.site.unregister(TokenProxy)
 
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "shown_prefix", "created", "last_used")
+    fields = ("user", "shown_prefix", "created", "last_used")
+    readonly_fields = fields
+    search_fields = ("user__username", "prefix")
+    ordering = ("user__username",)
 
-@admin.register(TokenProxy)
-class ScopedTokenAdmin(TokenAdmin):
-    list_display = ("user", "key_prefix", "created")
-    autocomplete_fields = ("user",)
-
-    @admin.display(description="令牌（前 6 位）")
-    def key_prefix(self, obj) -> str:
-        # Enough to match a token a caller reports, without putting whole keys on a screen.
-        return f"{obj.key[:6]}…"
+    @admin.display(description=_("令牌前缀"), ordering="prefix")
+    def shown_prefix(self, obj: ApiToken) -> str:
+        # Enough to match a token a caller reports; the rest of the key exists nowhere here.
+        return f"{obj.prefix}…"
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("user")
@@ -28,33 +32,26 @@ class ScopedTokenAdmin(TokenAdmin):
         path = access.scope_path(request.user)
         return qs.filter(user__profile__region__path__startswith=path) if path is not None else qs.none()
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user" and not request.user.is_superuser:
-            path = access.scope_path(request.user)
-            related = db_field.related_model.objects
-            kwargs["queryset"] = (
-                related.filter(profile__region__path__startswith=path) if path is not None else related.none()
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_add_permission(self, request) -> bool:
+        return False
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self._audit(request, "api_token_issue", obj)
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def delete_model(self, request, obj):
-        self._audit(request, "api_token_revoke", obj)
+        self._audit(request, obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            self._audit(request, "api_token_revoke", obj)
+            self._audit(request, obj)
         super().delete_queryset(request, queryset)
 
-    def _audit(self, request, action_name: str, obj) -> None:
+    def _audit(self, request, obj: ApiToken) -> None:
         AuditEvent.objects.create(
             user=request.user,
-            action=action_name,
+            action="api_token_revoke",
             target=str(obj.user)[:200],
-            detail={"via": "admin"},
+            detail={"via": "admin", "prefix": obj.prefix},
             ip_address=client_ip(request),
         )

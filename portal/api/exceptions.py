@@ -18,6 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.api.throttling import InvalidTokenThrottled
+
 # code → (Chinese, English) for the failures DRF itself raises.
 MESSAGES: dict[str, tuple[str, str]] = {
     "invalid": ("提交的数据有误，请按字段提示修改。", "The submitted data is invalid; see the fields."),
@@ -150,9 +152,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
                 zh = detail
     elif code == "throttled" and exc.wait is not None:
         wait = int(exc.wait + 0.999)
-        zh = f"请求过于频繁，请 {wait} 秒后再试。"
-        en = f"Too many requests; retry in {wait} seconds."
+        if isinstance(exc, InvalidTokenThrottled):
+            zh = f"该地址的无效令牌尝试过多，请 {wait} 秒后再试。"
+            en = f"Too many invalid tokens from this address; retry in {wait} seconds."
+        else:
+            zh = f"请求过于频繁，请 {wait} 秒后再试。"
+            en = f"Too many requests; retry in {wait} seconds."
         extra["retry_after"] = wait
+        # DRF's own header truncates; a client waiting that long must find the window passed.
+        response["Retry-After"] = str(wait)
     elif code == "method_not_allowed":
         en = f"Method {context['request'].method} is not allowed here."
     response.data = error_body(code, zh, en, **extra)

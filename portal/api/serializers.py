@@ -243,7 +243,10 @@ class MeSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="请求头中使用：Authorization: Token <token>")
+    token = serializers.CharField(
+        help_text="请求头中使用：Authorization: Token <token>。只显示这一次，服务器不保存明文，请立即妥善保存。"
+    )
+    prefix = serializers.CharField(help_text="令牌前 8 位，不是密钥；管理后台据此辨认令牌")
     created = serializers.DateTimeField()
 
 

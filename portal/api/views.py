@@ -15,7 +15,6 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -29,6 +28,7 @@ from metrics import services as return_services
 from metrics.models import PATH_STEP, Campaign, DataSet, DataValue, Indicator, MonthlyReturn, Organisation, Region
 from metrics.periods import MONTH
 from portal import access
+from portal import services as portal_services
 from portal.api import filters
 from portal.api import serializers as api_serializers
 from portal.api.exceptions import MESSAGES, ApiError, error_body
@@ -497,17 +497,31 @@ class MeTokenView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="签发或轮换本人的 API 令牌", request=None, responses={201: api_serializers.TokenSerializer})
+    @extend_schema(
+        summary="签发或轮换本人的 API 令牌",
+        description=(
+            "签发新令牌并吊销原有令牌。令牌只在本响应中出现一次：服务器只保存其摘要，无法再次查看或找回，"
+            "遗失时请重新签发。prefix 为令牌前 8 位，用于在管理后台辨认令牌。"
+        ),
+        request=None,
+        responses={201: api_serializers.TokenSerializer},
+    )
     def post(self, request: Request) -> Response:
-        rotated = Token.objects.filter(user=request.user).delete()[0] > 0
-        token = Token.objects.create(user=request.user)
-        audit(request, "api_token_issue", request.user.get_username(), rotated=rotated)
-        body = api_serializers.TokenSerializer({"token": token.key, "created": token.created}).data
+        issued = portal_services.api_token_issue(user=request.user)
+        audit(request, "api_token_issue", request.user.get_username(), rotated=issued.rotated)
+        body = api_serializers.TokenSerializer(
+            {"token": issued.key, "prefix": issued.token.prefix, "created": issued.token.created}
+        ).data
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="吊销本人的 API 令牌", request=None, responses={204: None})
+    @extend_schema(
+        summary="吊销本人的 API 令牌",
+        description="吊销后该令牌立即失效；没有令牌时同样返回 204。",
+        request=None,
+        responses={204: None},
+    )
     def delete(self, request: Request) -> Response:
-        if Token.objects.filter(user=request.user).delete()[0]:
+        if portal_services.api_token_revoke(user=request.user):
             audit(request, "api_token_revoke", request.user.get_username(), by="self")
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -1,5 +1,6 @@
-"""API clients for the personas (``api_for(user)`` authenticates with that user's own token) and a
-parsed report with one mention, shared by the report tests and the schemathesis run."""
+"""API clients for the personas (``api_for(user)`` authenticates with that user's own token, issued
+as the API issues it) and a parsed report with one mention, shared by the report tests and the
+schemathesis run."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from metrics.models import Indicator
+from portal import services as portal_services
+from portal.models import ApiToken
 from reports.models import Mention, Report
 
 
@@ -24,11 +26,28 @@ def _fresh_throttle_counters():
 
 
 @pytest.fixture
-def api_for(db):
+def api_key_for(db):
+    """``api_key_for(user)``: a working key of the user's token, the same one for every call of a test.
+
+    Only the hash is stored, so the key is remembered here; it is issued anew when the test has
+    rotated or revoked the token in between.
+    """
+    keys: dict[int, str] = {}
+
+    def key_for(user) -> str:
+        key = keys.get(user.pk)
+        if key is None or not ApiToken.objects.filter(user=user, key_hash=ApiToken.hash_key(key)).exists():
+            key = keys[user.pk] = portal_services.api_token_issue(user=user).key
+        return key
+
+    return key_for
+
+
+@pytest.fixture
+def api_for(api_key_for):
     def make(user) -> APIClient:
-        token, _ = Token.objects.get_or_create(user=user)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
         return client
 
     return make

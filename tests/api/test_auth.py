@@ -2,10 +2,9 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from portal.models import AuditEvent
+from portal.models import ApiToken, AuditEvent
 from tests.factories import make_user
 
 
@@ -44,20 +43,24 @@ def test_user_issues_a_token_from_a_session_and_uses_it(world, editor_a, client_
     assert AuditEvent.objects.filter(action="api_token_issue", user=editor_a).exists()
 
 
-def test_rotating_a_token_invalidates_the_old_one(world, editor_a, api_for):
+def test_rotating_a_token_invalidates_the_old_one(world, editor_a, api_for, api_key_for):
+    old = api_key_for(editor_a)
     api = api_for(editor_a)
-    old = Token.objects.get(user=editor_a).key
     new = api.post("/api/v1/me/token/").json()["token"]
     assert new != old
     stale = APIClient()
     stale.credentials(HTTP_AUTHORIZATION=f"Token {old}")
     assert stale.get("/api/v1/me/").status_code == 401
+    fresh = APIClient()
+    fresh.credentials(HTTP_AUTHORIZATION=f"Token {new}")
+    assert fresh.get("/api/v1/me/").status_code == 200
+    assert ApiToken.objects.filter(user=editor_a).count() == 1
 
 
 def test_revoked_token_is_refused(world, editor_a, api_for):
     api = api_for(editor_a)
     assert api.get("/api/v1/regions/").status_code == 200
-    Token.objects.filter(user=editor_a).delete()  # what the admin's delete does
+    ApiToken.objects.filter(user=editor_a).delete()  # what the admin's delete does
     response = api.get("/api/v1/regions/")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "authentication_failed"
@@ -66,8 +69,9 @@ def test_revoked_token_is_refused(world, editor_a, api_for):
 def test_self_revocation_is_audited(world, editor_a, api_for):
     api = api_for(editor_a)
     assert api.delete("/api/v1/me/token/").status_code == 204
-    assert not Token.objects.filter(user=editor_a).exists()
+    assert not ApiToken.objects.filter(user=editor_a).exists()
     assert AuditEvent.objects.filter(action="api_token_revoke", user=editor_a).exists()
+    assert api.get("/api/v1/me/").status_code == 401
 
 
 def test_token_of_an_inactive_user_is_refused(world, editor_a, api_for):
@@ -77,25 +81,28 @@ def test_token_of_an_inactive_user_is_refused(world, editor_a, api_for):
     assert api.get("/api/v1/regions/").status_code == 401
 
 
-def test_admin_lists_and_revokes_tokens_in_its_subtree(world, editor_a, editor_b, client):
-    Token.objects.create(user=editor_a)
-    Token.objects.create(user=editor_b)
-    admin_a = make_user(world.district_a, "admin", "admin_a")
-    admin_a.is_staff = True
-    admin_a.save(update_fields=["is_staff"])
-    from django.contrib.auth.models import Permission
-
-    admin_a.user_permissions.add(*Permission.objects.filter(content_type__app_label="authtoken"))
+def test_admin_lists_and_revokes_tokens_in_its_subtree(world, editor_a, editor_b, api_key_for, client):
+    key_a = api_key_for(editor_a)
+    api_key_for(editor_b)
+    token_a, token_b = ApiToken.objects.get(user=editor_a), ApiToken.objects.get(user=editor_b)
+    admin_a = make_user(world.district_a, "admin", "admin_a")  # the role brings the admin site and its rights
     client.force_login(admin_a, backend="django.contrib.auth.backends.ModelBackend")
-    page = client.get("/admin/authtoken/tokenproxy/")
-    assert page.status_code == 200
-    assert "editor_a" in page.content.decode() and "editor_b" not in page.content.decode()
-    response = client.post(f"/admin/authtoken/tokenproxy/{editor_a.pk}/delete/", {"post": "yes"})
+    page = client.get("/admin/portal/apitoken/").content.decode()
+    assert "editor_a" in page and "editor_b" not in page
+    assert f"{token_a.prefix}…" in page
+    detail = client.get(f"/admin/portal/apitoken/{token_a.pk}/change/").content.decode()
+    assert token_a.prefix in detail
+    assert key_a not in page + detail and token_a.key_hash not in page + detail
+    assert client.get("/admin/portal/apitoken/add/").status_code == 403  # issuing stays with the user
+
+    response = client.post(f"/admin/portal/apitoken/{token_a.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    assert not Token.objects.filter(user=editor_a).exists()
-    assert AuditEvent.objects.filter(action="api_token_revoke", target="editor_a", user=admin_a).exists()
-    assert client.get(f"/admin/authtoken/tokenproxy/{editor_b.pk}/delete/").status_code in (302, 404)
-    assert Token.objects.filter(user=editor_b).exists()
+    assert not ApiToken.objects.filter(user=editor_a).exists()
+    event = AuditEvent.objects.get(action="api_token_revoke", target="editor_a", user=admin_a)
+    assert event.detail == {"via": "admin", "prefix": token_a.prefix}
+    assert client.get(f"/admin/portal/apitoken/{token_b.pk}/delete/").status_code in (302, 404)
+    assert client.post(f"/admin/portal/apitoken/{token_b.pk}/delete/", {"post": "yes"}).status_code in (302, 404)
+    assert ApiToken.objects.filter(user=editor_b).exists()
 
 
 def test_session_auth_serves_the_portals_own_pages(world, viewer_a, client_for):
