@@ -42,6 +42,8 @@ _PREP_OBJECT = re.compile(r"(?:向|给|对)$")
 # Members a Party organisation is made of are its members (stock): 由7名党员组成的小区党支部.
 _ORG_COMPOSITION = re.compile(r"^(?:组成|构成)的?[^，,。;；]{0,10}?(?:党支部|支部|党组织|党小组|党总支|党委)")
 _IN_SERVICE_MEMBERS = ("在职党员", "下沉党员", "党员志愿者", "机关党员", "党员干部", "机关干部")
+# Members given a role in the neighbourhood's work (党员楼栋长, 党员网格员, 党员中心户) serve, so are mobilised.
+_MEMBER_ROLE = re.compile(r"党员(?:楼栋长|单元长|网格员|网格长|中心户|志愿者|骨干|信息员|调解员|宣传员|示范岗)")
 # Members taking part in service or governance work are mobilised, not an audience (组织党员…参与小区治理志愿服务).
 _SERVICE_WORK = ("志愿服务", "治理", "服务")
 _PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均)")
@@ -185,6 +187,8 @@ class Attributor:
             return "jobs", 0.85
         if _has(_mask(after[:14]), ("就业", "务工", "上岗")) and not _has(subject, ("党员", "干部")):
             return "jobs", 0.75  # 带动300余名村民在家门口就业
+        if subject.endswith(("就业", "务工", "上岗")) and not _has(subject, ("党员", "干部")):
+            return "jobs", 0.75  # 带动群众就近就业210人: the people counted are the jobs
         rest = after[len(subject) :] if c.subject_after and after.startswith(subject) else after
         if subject.endswith("党员") and _ORG_COMPOSITION.match(rest):
             return "party_members", 0.8
@@ -252,8 +256,10 @@ class Attributor:
             return None, 0.0
         if _has(subject + before, ("发展党员", "新发展")) and "党员" in subject + before:
             return None, 0.0  # newly recruited members are a flow the catalogue has no code for
-        if _has(subject, _IN_SERVICE_MEMBERS):
+        if _has(subject, _IN_SERVICE_MEMBERS) or _MEMBER_ROLE.search(subject):
             return "members_mobilized", 0.7  # 两千余名在职党员志愿者每天…: members serving, not the roll
+        if subject.endswith("志愿者") and not cadre:
+            return "masses_mobilized", 0.6  # 注册志愿者1.2万余名: residents who volunteer
         if subject.endswith("党员") or _has(subject, ("正式党员", "预备党员", "在册党员")):
             return "party_members", 0.75
         if _has(subject, ("受众", "学员", "听众", "参训")):
@@ -347,4 +353,8 @@ def _unit_compatible(spec_unit: str, unit: str) -> bool:
 
 
 def clean_subject(subject: str) -> str:
-    return _QUOTES.sub("", subject)
+    # 网格党支部（党小组）: a bracketed alternative after the head does not replace it.
+    return _TRAILING_ALTERNATIVE.sub("", _QUOTES.sub("", subject))
+
+
+_TRAILING_ALTERNATIVE = re.compile(r"[（(][^（()）]{1,8}[)）]$")

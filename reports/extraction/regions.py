@@ -437,6 +437,11 @@ _AGENT_VERBS = (
     "发动",
     "选派",
     "抽调",
+    "则",
+    "把",
+    "将",
+    "也",
+    "又",
     # What a place is: its figures follow (河畔里小区建于1988年，共有居民326户).
     "有",
     "共有",
@@ -880,7 +885,7 @@ def _spread_learned_names(text: str, places: list[Place], taken: list[bool]) -> 
 
 
 # Characters that never begin or make a one-word place name: function words, numerals, scope words.
-_UNKNOWN_STOP = frozenset(_FUNCTION_CHARS + "原一二三四五六七八九十百千万两几多")
+_UNKNOWN_STOP = frozenset(_FUNCTION_CHARS + "原一二三四五六七八九十百千万两几多着了过又也还就都才被让给")
 # Tags a one-character village name may carry (余村: jieba reads 余 as a numeral).
 _ONE_CHAR_NAME_TAGS = frozenset({"m", "n", "ng", "nr", "ns", "nz", "zg", "j", "s", "g"})
 _NAME_OPENERS = "。!?！？;；,，:：、\n“‘(（—"

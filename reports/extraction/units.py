@@ -13,6 +13,7 @@ _UNIT_TABLE: dict[str, tuple[str, float]] = {
     "场次": ("场次", 1),
     "批次": ("批次", 1),
     "户次": ("户次", 1),
+    "家次": ("家次", 1),
     "件次": ("件次", 1),
     "车次": ("车次", 1),
     "架次": ("架次", 1),
@@ -57,6 +58,7 @@ _UNIT_TABLE: dict[str, tuple[str, float]] = {
     "幢": ("幢", 1),
     "台": ("台", 1),
     "辆": ("辆", 1),
+    "部": ("部", 1),
     "本": ("本", 1),
     "册": ("册", 1),
     "期": ("期", 1),
@@ -124,6 +126,7 @@ BAD_NEXT: dict[str, str] = {
     "笔": "记者",
     "项": "目",
     "元": "旦素",
+    "部": "门署分队长委位件级",
 }
 
 # Units that count people, money and so on; the engine uses the class, not the exact unit.

@@ -166,6 +166,14 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("带动茶农3800余户", "masses_mobilized"),
         ("带动村民入社1.2万户", None),
         ("入户走访群众1.8万户", "households_visited"),
+        ("工作队用两个月时间走遍了全村413户", "households_visited"),
+        # Members in a neighbourhood role serve; volunteers from the public are mobilised masses.
+        ("推选党员楼栋长、单元长612名", "members_mobilized"),
+        ("其中党员网格员1870名", "members_mobilized"),
+        ("街道注册志愿者达1.2万余名", "masses_mobilized"),
+        ("带动群众就近就业210人", "jobs"),
+        ("在镇村两级设立代办点126个", "service_centers"),
+        ("全县共建立网格党支部（党小组）1260个", "party_orgs"),
         # A reached percentage is a rate, 满意度 included; a change is a rate of nothing.
         ("居民满意度提升至96.8%", "rate"),
         ("物业费收缴率从不足30%提高到92%", "rate"),

@@ -38,8 +38,16 @@ def test_canonical_units(written: str, canonical: str) -> None:
         ("8亿元", 800_000_000, "元"),
         ("2万平方米", 20_000, "平方米"),
         ("5块宣传牌", 5, "块"),
+        ("开展消防安全检查2100余家次", 2100, "家次"),
+        ("加装电梯4部", 4, "部"),
     ],
 )
 def test_scales_and_units_in_context(text: str, value: int, unit: str) -> None:
     m = one(text)
     assert (m["value"], m["unit"]) == (value, unit)
+
+
+def test_bu_is_no_measure_word_in_front_of_bumen() -> None:
+    from ._helpers import mentions
+
+    assert [m["text"] for m in mentions("联合3部门开展检查，走访群众622户")] == ["622户"]
