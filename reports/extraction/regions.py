@@ -98,6 +98,7 @@ _GENERIC_WORDS = frozenset(
         "城镇",
         "乡镇",
         "村镇",
+        "镇村",
         "小镇",
         "古镇",
         "重镇",
@@ -465,6 +466,8 @@ _ANAPHOR_RE = re.compile(
     r"区纪委|县纪委|街道办事处|村党委|村委会|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里)"
     # 小区 alone, as a clause's subject, for the compound just named: 小区党支部…, 小区的31名党员.
     r"|(?P<compound>小区)(?=党支部|党小组|里|的|还|累计|已|共|内|居民|业主)"
+    # 街道把46个小区…, 社区累计…: the level word alone opening a clause, for the one just named.
+    r"|(?P<level>街道|社区)(?=把|将|还|则|也|又|累计|共|已|先后|今年|去年|通过|推动|组织|投入|建成|开展|组建|成立|设立)"
 )
 _ANAPHOR_LEVEL = {
     "街道办事处": "street",
@@ -581,8 +584,13 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         if name in _GENERIC_WORDS or stem in _GENERIC_WORDS or _bad_stem(stem, name_start, tokens, starts):
             continue
         tok = tokens[_token_at(starts, s)] if tokens else None
-        if tok is not None and tok.start < s and (tok.end != e or tok.word in _GENERIC_WORDS):
-            continue  # the suffix sits inside a longer word: 城市, 市场, 社区治理
+        if (
+            tok is not None
+            and tok.start < s
+            and (tok.end != e or tok.word in _GENERIC_WORDS)
+            and not (tok.word == "村镇" and name_start == tok.start - 1)
+        ):
+            continue  # the suffix sits inside a longer word: 城市, 市场, 社区治理 (but 苏|村镇 above)
         if len(suffix) == 1 and text[e : e + 1] in "场民容貌域别间块级庄":
             continue  # 市场, 区域, 村级 …
         if suffix == "村" and text[e : e + 1] in "组落镇规务情史":
@@ -606,6 +614,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             suffix in _LOCAL_SUFFIXES
             and text[name_start - 1 : name_start] == "的"
             and name_start not in place_ends
+            and stem[:1] in "老旧古"
             and _common_word_stem(stem, name_start, starts, tokens)
         ):
             continue  # 紧邻锦江的老城街道: a description of the street, not its name
@@ -622,10 +631,12 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         s = m.start()
         if taken[s] or (s > 0 and s in place_ends) or (s > 0 and taken[s - 1]):
             continue
+        if m.group("level") and not (s == 0 or text[s - 1] in _SENTENCE_BREAK + "，,"):
+            continue
         organ = m.group("organ") or m.group("compound")
         if organ and s > 0 and _PLACE_CHAR.match(text[s - 1]) and not _clause_start(text, s):
             continue
-        lvl_word = m.group("lvl") or organ
+        lvl_word = m.group("lvl") or organ or m.group("level")
         level = next((lv for w, lv in _ANAPHOR_LEVEL.items() if lvl_word.startswith(w) or lvl_word.endswith(w)), "")
         if m.group("organ"):
             level = _organ_level(lvl_word)
@@ -754,6 +765,12 @@ def _name_start(
     loose = suffix in _LOOSE_SUFFIXES
     single = len(suffix) == 1
     max_len = 10 if loose else (5 if single else 7)
+    if suffix == "镇" and text[s - 1 : s] == "村" and s >= 2 and _opens_name(text, s - 2):
+        # 苏|村镇则…: a town named after its village (苏村镇, 王村镇) opening a clause; jieba
+        # reads 村镇 as "villages and towns".
+        first = text[s - 2]
+        if _PLACE_CHAR.match(first) and first not in _UNKNOWN_STOP:
+            return s - 2
     # Right after another place the whole gap is the name: 川汇区|人和|街道办事处.
     for gap in range(1, 7):
         if s - gap in place_ends and all(_PLACE_CHAR.match(ch) for ch in text[s - gap : s]):
@@ -762,6 +779,7 @@ def _name_start(
             if (
                 text[s - gap : s] not in _NAME_STOP
                 and text[s - gap : s] not in _GENERIC_WORDS
+                and not (gap_tokens and gap_tokens[0].tag == "m" and _COUNTED.search(gap_tokens[0].word))
                 and (
                     not any(len(t.word) > 1 and t.tag not in _NAME_TAGS | {"m"} for t in gap_tokens)
                     or _repeated_name(text, s - gap, s + len(suffix))
@@ -794,6 +812,8 @@ def _name_start(
         if tok.end != pos or pos in place_ends:
             break
         word = tok.word
+        if word in _GENERIC_WORDS and pos < s:
+            break  # 红嫂|家乡|马牧池乡: a common place noun in front is not part of the name
         if suffix == "小区" and pos == s and word in _COMPOUND_NAME_ENDS:
             pos = tok.start  # 河畔|里|小区: 里, 苑, 园 end compound names whatever jieba tags them
             ti -= 1
@@ -837,6 +857,14 @@ def _name_start(
     if s - pos < 2:
         return _unknown_name(text, tokens, starts, s, suffix, place_ends)
     return pos
+
+
+# 岸堤镇|一位|村党支部书记: a numeral with its measure word after a place is a count, not a name.
+_COUNTED = re.compile(r"[位个名家所座条户]")
+
+
+def _opens_name(text: str, pos: int) -> bool:
+    return pos == 0 or text[pos - 1] in _NAME_OPENERS or text[pos - 1] == "在"
 
 
 def _repeated_name(text: str, start: int, end: int) -> bool:
@@ -1106,6 +1134,9 @@ def _is_subject(text: str, p: Place, places: list[Place]) -> bool:
     chain_after = text[_chain_end(p, places) : _chain_end(p, places) + 1]
     prefix = _HIGHER_PLACE_TAIL.sub("", prefix)
     if prefix.endswith(("在", "由")) and _ADVERBIAL.match(prefix[:-1]) and chain_after in ",，":
+        return True
+    # 在县城所在的界湖街道,: a clause-initial location described on the way.
+    if re.fullmatch(r"在[\u4e00-\u9fff]{1,8}的", prefix) and chain_after in ",，":
         return True
     # 中原区: …; 全区487个…; 阳光社区组建…: a place right before its verb is the clause's agent.
     return after in ":：" or bool(_COUNT_AFTER_PLACE.match(text, p.end)) or text.startswith(_AGENT_VERBS, p.end)

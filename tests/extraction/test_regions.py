@@ -129,3 +129,22 @@ def test_numeral_place_names_and_functional_zones() -> None:
     assert _regions(text) == ["二七街道"]
     text = "本报讯 后湖街道推进治理。\n\n志愿队看护儿童游乐区，辖区建成驿站12个。"
     assert _regions(text) == ["后湖街道"]
+
+
+def test_town_named_after_a_village_and_bare_level_words() -> None:
+    # 苏|村镇: jieba reads "villages and towns"; opening a clause it is the town 苏村镇. 街道 alone
+    # opening a clause with its verb is the street just named.
+    text = "本报讯 沂南县推进网格治理。\n\n苏村镇则把党员中心户作为前哨，在村内设立党员中心户320户。"
+    assert _regions(text) == ["苏村镇"]
+    text = (
+        "本报讯 沂南县推进网格治理。\n\n在县城所在的界湖街道，网格治理延伸到了小区楼栋。"
+        "街道把46个城市小区划分为213个网格。"
+    )
+    assert _regions(text) == ["界湖街道", "界湖街道"]
+
+
+def test_counts_and_common_nouns_are_not_part_of_names() -> None:
+    text = "本报讯 沂南县推进振兴。\n\n岸堤镇一位村党支部书记说，全镇建成驿站12个。"
+    assert _regions(text) == ["岸堤镇"]
+    text = "本报讯 沂南县推进振兴。\n\n在红嫂家乡马牧池乡，乡党委组织党员200名。"
+    assert _regions(text) == ["马牧池乡"]
