@@ -383,7 +383,7 @@ class _Doc:
 
 
 _JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
-_PLACE_CHARS = re.compile(r"[区市县镇乡村街省州]")
+_PLACE_CHARS = re.compile(r"[区市县镇乡村街省州旗盟]|苏木|嘎查")
 
 
 def _segment_needed(text: str, numbers: list[NumberMatch]) -> list[Token]:

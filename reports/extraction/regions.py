@@ -17,6 +17,12 @@ SUFFIX_LEVEL: dict[str, str] = {
     "自治区": "province",
     "自治州": "city",
     "自治县": "district",
+    "自治旗": "district",
+    # Inner Mongolia's units: 盟 (prefecture), 旗 (county), 苏木 (township), 嘎查 (village).
+    "苏木": "street",
+    "嘎查": "community",
+    "盟": "city",
+    "旗": "district",
     "示范区": "district",
     "开发区": "district",
     "高新区": "district",
@@ -461,9 +467,10 @@ _HIGHER_PLACE_TAIL = re.compile(r"(?<=在)[\u4e00-\u9fff]{1,6}(?:街道|镇|乡|
 _SENTENCE_BREAK = "。!?！？;；\n"
 
 _ANAPHOR_RE = re.compile(
-    r"(?P<det>全|该|本|此)(?P<lvl>街道办事处|街道|社区|示范区|开发区|小区|区|县|市|镇|乡|村)"
+    r"(?P<det>全|该|本|此)(?P<lvl>街道办事处|街道|社区|示范区|开发区|小区|苏木|嘎查|区|县|旗|盟|市|镇|乡|村)"
     r"|(?P<organ>区委|县委|市委|区政府|县政府|市政府|街道党工委|镇党委|乡党委|社区党委|社区党总支|村党支部|村党总支|"
-    r"区纪委|县纪委|街道办事处|村党委|村委会|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里)"
+    r"区纪委|县纪委|街道办事处|村党委|村委会|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里|"
+    r"旗委|旗政府|盟委|苏木党委|嘎查党支部|嘎查党总支)"
     # 小区 alone, as a clause's subject, for the compound just named: 小区党支部…, 小区的31名党员.
     r"|(?P<compound>小区)(?=党支部|党小组|里|的|还|累计|已|共|内|居民|业主)"
     # 街道把46个小区…, 社区累计…: the level word alone opening a clause, for the one just named.
@@ -474,6 +481,10 @@ _ANAPHOR_LEVEL = {
     "街道": "street",
     "社区": "community",
     "小区": "compound",
+    "苏木": "street",
+    "嘎查": "community",
+    "旗": "district",
+    "盟": "city",
     "示范区": "district",
     "开发区": "district",
     "区": "district",
@@ -593,6 +604,13 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             continue  # the suffix sits inside a longer word: 城市, 市场, 社区治理 (but 苏|村镇 above)
         if len(suffix) == 1 and text[e : e + 1] in "场民容貌域别间块级庄":
             continue  # 市场, 区域, 村级 …
+        if suffix in ("旗", "盟") and (
+            len(stem) < 2
+            or text[e : e + 1] in "帜手舰下袍杆鼓号员友军约主"
+            or name in _FLAG_WORDS
+            or (tok is not None and tok.word in _FLAG_WORDS)  # 流动|红旗, but 杭锦旗 is one word
+        ):
+            continue  # banners and leagues have names of two or more characters; 旗帜, 盟友 are words
         if suffix == "村" and text[e : e + 1] in "组落镇规务情史":
             continue  # 村组干部, 村务
         if suffix == "乡" and text[e : e + 1] in "村镇贤亲土愁情音":
@@ -652,6 +670,36 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
 
 
 _PARTY_PREFIX = "中共"
+# Flags and leagues that are no banners or leagues (党旗, 流动红旗, 联盟); 战旗村 is still a village.
+_FLAG_WORDS = (
+    "红旗",
+    "国旗",
+    "党旗",
+    "团旗",
+    "锦旗",
+    "战旗",
+    "彩旗",
+    "队旗",
+    "会旗",
+    "校旗",
+    "军旗",
+    "升旗",
+    "插旗",
+    "举旗",
+    "扛旗",
+    "护旗",
+    "旌旗",
+    "五星红旗",
+    "流动红旗",
+    "联盟",
+    "加盟",
+    "结盟",
+    "同盟",
+    "全旗",
+    "本旗",
+    "该旗",
+    "全盟",
+)
 
 
 def _extend_town_street(places: list[Place], s: int, e: int, suffix: str) -> bool:
@@ -710,11 +758,11 @@ def _common_word_stem(stem: str, offset: int, starts: list[int], tokens: list[To
 
 
 def _organ_level(word: str) -> str:
-    if word.startswith(("街道", "镇", "乡")):
+    if word.startswith(("街道", "镇", "乡", "苏木")):
         return "street"
-    if word.startswith(("社区", "村", "居委")):
+    if word.startswith(("社区", "村", "居委", "嘎查")):
         return "community"
-    if word.startswith("市"):
+    if word.startswith(("市", "盟")):
         return "city"
     return "district"
 
@@ -726,7 +774,7 @@ def _bare_ok(text: str, s: int) -> bool:
 
 _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "x", "j", "s", "n", "ng", "eng"})
 _LOOSE_TAGS = (_NAME_TAGS | {"l", "an"}) - {"nr", "nrt", "nrfg"}
-_LOCAL_SUFFIXES = frozenset({"街道办事处", "街道", "社区", "镇", "乡", "村"})
+_LOCAL_SUFFIXES = frozenset({"街道办事处", "街道", "社区", "镇", "乡", "村", "苏木", "嘎查"})
 _LOCAL_STOP_TAGS = frozenset(
     {"p", "c", "u", "uj", "ul", "ud", "uv", "uz", "ug", "r", "rr", "rz", "v", "vd", "y", "e", "o", "m", "q", "t", "f"}
 )

@@ -148,3 +148,15 @@ def test_counts_and_common_nouns_are_not_part_of_names() -> None:
     assert _regions(text) == ["岸堤镇"]
     text = "本报讯 沂南县推进振兴。\n\n在红嫂家乡马牧池乡，乡党委组织党员200名。"
     assert _regions(text) == ["马牧池乡"]
+
+
+def test_inner_mongolian_units_banners_leagues_sumu_and_gacha() -> None:
+    text = "本报讯 杭锦旗推进党建。\n\n锡尼镇巴音乌素嘎查建成党群服务中心1个，全旗共有党员3200名。"
+    assert _regions(text) == ["巴音乌素嘎查", "杭锦旗"]
+    text = "本报讯 鄂托克旗推进党建。\n\n阿尔巴斯苏木组织党员120名开展走访，苏木党委投入资金80万元。"
+    assert _regions(text) == ["阿尔巴斯苏木", "阿尔巴斯苏木"]
+    # Flags are no banners (杭锦旗 ends in 锦旗, yet is one word), and 战旗村 is still a village.
+    text = "本报讯 杭锦旗推进党建。\n\n各支部高举党旗，获得流动红旗3面，全旗建成驿站12个。"
+    assert _regions(text) == ["杭锦旗", "杭锦旗"]
+    text = "本报讯 兴安盟推进党建。\n\n科尔沁右翼前旗组织党员500名，全盟建成驿站20个。"
+    assert _regions(text) == ["科尔沁右翼前旗", "兴安盟"]
