@@ -347,7 +347,15 @@ class DataSetIndicator(models.Model):
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["dataset", "indicator"], name="dataset_indicator_once")]
+        # One indicator, one form: a figure is reported once, so two forms would share one cell
+        # and lock and approve it separately.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator"],
+                name="indicator_in_one_dataset",
+                violation_error_message=_("该指标已在另一张报表中：同一数字只填报一次。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.dataset} · {self.indicator}"

@@ -1,11 +1,13 @@
 """Constraints and small rules of the domain models."""
 
+import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from metrics.models import (
     Campaign,
@@ -116,3 +118,39 @@ def test_periods_parse_and_relate():
     assert Period.month(2024, 1).previous() == Period.month(2023, 12)
     with pytest.raises(ValueError):
         Period.parse("2024-13")
+
+
+def test_an_indicator_belongs_to_one_form_only(world, client):
+    from django.contrib.auth import get_user_model
+
+    from metrics.models import DataSet, DataSetIndicator
+
+    in_use = DataSetIndicator.objects.select_related("dataset").first()
+    other = DataSet.objects.exclude(pk=in_use.dataset_id).first()
+    with pytest.raises(ValidationError, match="同一数字只填报一次"):
+        DataSetIndicator(dataset=other, indicator=in_use.indicator).full_clean()
+    # The catalogue administrator sees it in Chinese on the form, and nothing is saved.
+    admin = get_user_model().objects.create_superuser("catalogue_admin", password="x")
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    rows = list(DataSetIndicator.objects.filter(dataset=other))
+    data = {
+        "code": other.code,
+        "name": other.name,
+        "levels": json.dumps(other.levels),
+        "deadline_day": other.deadline_day,
+        "order": other.order,
+        "datasetindicator_set-TOTAL_FORMS": len(rows) + 1,
+        "datasetindicator_set-INITIAL_FORMS": len(rows),
+        "datasetindicator_set-MIN_NUM_FORMS": 0,
+        "datasetindicator_set-MAX_NUM_FORMS": 1000,
+    }
+    for i, row in enumerate([*rows, None]):
+        prefix = f"datasetindicator_set-{i}"
+        data[f"{prefix}-dataset"] = other.pk
+        data[f"{prefix}-indicator"] = row.indicator_id if row else in_use.indicator_id
+        data[f"{prefix}-order"] = row.order if row else 99
+        if row:
+            data[f"{prefix}-id"] = row.pk
+    response = client.post(reverse("admin:metrics_dataset_change", args=[other.pk]), data)
+    assert response.status_code == 200 and "同一数字只填报一次" in response.content.decode()
+    assert DataSetIndicator.objects.filter(indicator=in_use.indicator).count() == 1
