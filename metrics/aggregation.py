@@ -154,7 +154,9 @@ class MonthRange:
         if period:
             return period.label
         last = _add_months(self.end, -1)
-        return f"{self.start.year}年{self.start.month}月—{last.year}年{last.month}月"
+        # Month labels come translated from Period (2024年1月 / January 2024).
+        first_label = Period.month(self.start.year, self.start.month).label
+        return f"{first_label}—{Period.month(last.year, last.month).label}"
 
     @property
     def code(self) -> str:

@@ -256,3 +256,12 @@ def test_a_stock_takes_the_regions_own_latest_figure_not_a_partial_newer_one(wor
     DataValue.objects.filter(region=world.street_a, period_start=APR).update(status="approved")
     rollups_refresh()
     assert total("party_members", world.district_a, YEAR) == 340
+
+
+def test_a_range_that_is_no_whole_period_is_labelled_in_the_users_language():
+    from django.utils import translation
+
+    months = MonthRange(date(2024, 1, 1), date(2024, 6, 1))
+    assert months.label == "2024年1月—2024年5月"
+    with translation.override("en"):
+        assert months.label == "January 2024—May 2024"
