@@ -31,6 +31,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from metrics.dashboard import (
     SECTIONS,
@@ -58,16 +59,18 @@ TOC_MIN_ROWS = 40  # the trend not counted: it prints as a few rows of years
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SYSTEM_NAME = "命令行"
 
+# Lazy: PDFs and workbooks are built in the default language (Chinese); the exports page shows
+# the titles in the user's language.
 SECTION_TITLES = {
-    "kpis": "关键指标",
-    "trend": "月度趋势",
-    "children": "下级区域对比",
-    "ranking": "亮赛比排名",
-    "campaigns": "活动目标进度",
-    "completeness": "月报完成情况",
-    "elections": "换届提醒",
-    "stars": "五星支部分布",
-    "news": "新闻报道亮点",
+    "kpis": pgettext_lazy("dashboard section", "关键指标"),
+    "trend": gettext_lazy("月度趋势"),
+    "children": gettext_lazy("下级区域对比"),
+    "ranking": gettext_lazy("亮赛比排名"),
+    "campaigns": gettext_lazy("活动目标进度"),
+    "completeness": gettext_lazy("月报完成情况"),
+    "elections": gettext_lazy("换届提醒"),
+    "stars": gettext_lazy("五星支部分布"),
+    "news": gettext_lazy("新闻报道亮点"),
 }
 
 

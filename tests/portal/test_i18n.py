@@ -72,6 +72,9 @@ def test_english_labels_on_the_returns_and_exports_pages(world, editor_a, client
     assert ">PDF summary</button>" in exports
     reports = _page(client, "reports:list")
     assert ">Filter</button>" in reports and ">All</option>" in reports
+    chosen = client.get(reverse("reports:exports"), {"region": world.district_a.pk, "period": "2024"}).content.decode()
+    assert ">Monthly trend</a>" in chosen and ">Five-star branch distribution</a>" in chosen
+    assert "月度趋势" not in chosen
 
 
 def test_switching_back_restores_chinese(world, editor_a, client_for):
