@@ -21,6 +21,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from metrics import selectors
 from metrics.models import (
@@ -56,8 +57,8 @@ class ReturnError(Exception):
 
 
 class ReturnInvalid(ReturnError):
-    def __init__(self, findings: Findings, message: str = "报表中有错误，请按提示修改后再保存。") -> None:
-        super().__init__(message)
+    def __init__(self, findings: Findings, message: str | None = None) -> None:
+        super().__init__(message or _("报表中有错误，请按提示修改后再保存。"))
         self.findings = findings
 
 
@@ -71,12 +72,12 @@ class ReturnConflict(ReturnError):
 
     def __str__(self) -> str:
         ret = self.monthly_return
-        who = _name(ret.updated_by) if ret.updated_by else "其他人"
+        who = _name(ret.updated_by) if ret.updated_by else _("其他人")
         when = timezone.localtime(ret.updated_at).strftime("%H:%M") if ret.updated_at else ""
-        return (
-            f"{who}已于 {when} 修改并保存了此报表，您的修改尚未保存。"
+        return _(
+            "%(who)s已于 %(when)s 修改并保存了此报表，您的修改尚未保存。"
             "请对照下方显示的对方数值核对后再次保存（再次保存将以您填写的数值为准）。"
-        )
+        ) % {"who": who, "when": when}
 
 
 # --- Entry ---------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ class ReturnConflict(ReturnError):
 def return_get_or_create(*, user, region: Region, dataset: DataSet, month: date) -> MonthlyReturn:
     """The region's form for the month, created as a draft on first use."""
     if not access.can_edit_region(user, region):
-        raise PermissionDenied("您没有填报该区域报表的权限。")
+        raise PermissionDenied(_("您没有填报该区域报表的权限。"))
     _check_applies(region=region, dataset=dataset, month=month)
     with transaction.atomic():
         ret, created = MonthlyReturn.objects.get_or_create(region=region, dataset=dataset, month=month)
@@ -119,9 +120,9 @@ def return_save_values(
     with transaction.atomic():
         ret = _lock_row(monthly_return)
         if not access.can_edit_region(user, ret.region):
-            raise PermissionDenied("您没有填报该区域报表的权限。")
+            raise PermissionDenied(_("您没有填报该区域报表的权限。"))
         if not ret.editable:
-            raise ReturnError(f"报表当前状态为“{ret.status_label}”，不能修改。")
+            raise ReturnError(_("报表当前状态为“%(status)s”，不能修改。") % {"status": ret.status_label})
         indicators = selectors.return_indicators(dataset=ret.dataset)
         window = selectors.return_value_window(region=ret.region, indicators=indicators, month=ret.month)
         current = {ind.code: window.get((ind.code, ret.month)) for ind in indicators}
@@ -275,16 +276,16 @@ def return_submit(*, user, monthly_return: MonthlyReturn, expected_version: int 
     with transaction.atomic():
         ret = _lock_row(monthly_return)
         if not access.can_edit_region(user, ret.region):
-            raise PermissionDenied("您没有提交该区域报表的权限。")
+            raise PermissionDenied(_("您没有提交该区域报表的权限。"))
         if not ret.editable:
-            raise ReturnError(f"报表当前状态为“{ret.status_label}”，不能提交。")
+            raise ReturnError(_("报表当前状态为“%(status)s”，不能提交。") % {"status": ret.status_label})
         if expected_version is not None and ret.version != expected_version:
-            raise ReturnError("报表已被他人修改，请刷新页面核对后再提交。")
+            raise ReturnError(_("报表已被他人修改，请刷新页面核对后再提交。"))
         findings = return_check(monthly_return=ret, submitting=True)
         if not findings.ok:
-            raise ReturnInvalid(findings, "报表未通过校验，不能提交。请按提示修改。")
+            raise ReturnInvalid(findings, _("报表未通过校验，不能提交。请按提示修改。"))
         if not any(v is not None for v in findings.values.values()):
-            raise ReturnError("报表没有填写任何数值，不能提交。")
+            raise ReturnError(_("报表没有填写任何数值，不能提交。"))
         now = timezone.now()
         _transition(ret, user, ReturnEvent.Action.SUBMIT, MonthlyReturn.Status.SUBMITTED, reason="")
         ret.submitted_by, ret.submitted_at = user, now
@@ -318,14 +319,16 @@ def return_approve(*, user, monthly_return: MonthlyReturn, note: str = "") -> Mo
     with transaction.atomic():
         ret = _lock_row(monthly_return)
         if not access.can_approve_region(user, ret.region):
-            raise PermissionDenied("只有上级区域的审核员可以审核此报表。")
+            raise PermissionDenied(_("只有上级区域的审核员可以审核此报表。"))
         if ret.status != MonthlyReturn.Status.SUBMITTED or ret.waived:
-            raise ReturnError(f"只有已提交的报表可以审核（当前：{ret.status_label}）。")
+            raise ReturnError(_("只有已提交的报表可以审核（当前：%(status)s）。") % {"status": ret.status_label})
         blocking = selectors.return_blocking_children(monthly_return=ret, today=timezone.localdate())
         if blocking:
             names = "、".join(f"{c.region.display_name}（{c.state_label}）" for c in blocking[:10])
             more = f"等 {len(blocking)} 个" if len(blocking) > 10 else ""
-            raise ReturnError(f"下级区域尚未全部审核或免报：{names}{more}。请先处理下级报表。")
+            raise ReturnError(
+                _("下级区域尚未全部审核或免报：%(names)s%(more)s。请先处理下级报表。") % {"names": names, "more": more}
+            )
         now = timezone.now()
         _transition(ret, user, ReturnEvent.Action.APPROVE, MonthlyReturn.Status.APPROVED, reason=note)
         ret.approved_by, ret.approved_at = user, now
@@ -341,13 +344,13 @@ def return_send_back(*, user, monthly_return: MonthlyReturn, reason: str) -> Mon
     """已提交 → 已退回 with the approver's reason, which the form then shows to its staff."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写退回原因。"})
+        raise ValidationError({"reason": _("请填写退回原因。")})
     with transaction.atomic():
         ret = _lock_row(monthly_return)
         if not access.can_approve_region(user, ret.region):
-            raise PermissionDenied("只有上级区域的审核员可以退回此报表。")
+            raise PermissionDenied(_("只有上级区域的审核员可以退回此报表。"))
         if ret.status != MonthlyReturn.Status.SUBMITTED:
-            raise ReturnError(f"只有已提交的报表可以退回（当前：{ret.status_label}）。")
+            raise ReturnError(_("只有已提交的报表可以退回（当前：%(status)s）。") % {"status": ret.status_label})
         _transition(ret, user, ReturnEvent.Action.RETURN, MonthlyReturn.Status.RETURNED, reason=reason)
         _audit(user, "return_send_back", ret, reason=reason)
         _notify(_submitters(ret), f"{_label(ret)}被退回：{reason[:100]}", _link(ret))
@@ -358,13 +361,13 @@ def return_unlock(*, user, monthly_return: MonthlyReturn, reason: str) -> Monthl
     """Lift a lock, explicitly and with a reason; an approved form goes back to its staff as 已退回."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写解锁原因。"})
+        raise ValidationError({"reason": _("请填写解锁原因。")})
     with transaction.atomic():
         ret = _lock_row(monthly_return)
         if not _may_lock(user, ret.region):
-            raise PermissionDenied("只有上级审核员或管理员可以解锁。")
+            raise PermissionDenied(_("只有上级审核员或管理员可以解锁。"))
         if not ret.locked:
-            raise ReturnError("该报表未锁定。")
+            raise ReturnError(_("该报表未锁定。"))
         old_reason = ret.lock_reason
         ret.locked, ret.lock_reason, ret.locked_by, ret.locked_at = False, "", None, None
         if old_reason == MonthlyReturn.LockReason.DEADLINE:
@@ -386,13 +389,13 @@ def return_lock(*, user, monthly_return: MonthlyReturn, reason: str) -> MonthlyR
     """An administrator freezes a form (e.g. during an inspection); the reason is recorded."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写锁定原因。"})
+        raise ValidationError({"reason": _("请填写锁定原因。")})
     with transaction.atomic():
         ret = _lock_row(monthly_return)
         if not (access.is_admin(user) and access.can_view_region(user, ret.region)):
-            raise PermissionDenied("只有管理员可以锁定报表。")
+            raise PermissionDenied(_("只有管理员可以锁定报表。"))
         if ret.locked:
-            raise ReturnError(f"报表已处于锁定状态（{ret.get_lock_reason_display()}）。")
+            raise ReturnError(_("报表已处于锁定状态（%(reason)s）。") % {"reason": ret.get_lock_reason_display()})
         ret.locked, ret.lock_reason = True, MonthlyReturn.LockReason.ADMIN
         ret.locked_by, ret.locked_at, ret.status_reason = user, timezone.now(), reason
         ret.save(update_fields=["locked", "lock_reason", "locked_by", "locked_at", "status_reason"])
@@ -406,16 +409,16 @@ def return_waive(*, user, region: Region, dataset: DataSet, month: date, reason:
     """Excuse a region from one month's form, so that its parent can be approved without it."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写免报原因。"})
+        raise ValidationError({"reason": _("请填写免报原因。")})
     if not access.can_approve_region(user, region):
-        raise PermissionDenied("只有上级区域的审核员可以设置免报。")
+        raise PermissionDenied(_("只有上级区域的审核员可以设置免报。"))
     _check_applies(region=region, dataset=dataset, month=month)
     with transaction.atomic():
         ret = _lock_row(MonthlyReturn.objects.get_or_create(region=region, dataset=dataset, month=month)[0])
         if ret.status in (MonthlyReturn.Status.SUBMITTED, MonthlyReturn.Status.APPROVED):
-            raise ReturnError("已提交或已审核的报表不能设为免报。")
+            raise ReturnError(_("已提交或已审核的报表不能设为免报。"))
         if ret.waived:
-            raise ReturnError("该报表已是免报状态。")
+            raise ReturnError(_("该报表已是免报状态。"))
         ret.waived, ret.waiver_reason, ret.updated_by = True, reason, user
         ret.save(update_fields=["waived", "waiver_reason", "updated_by", "updated_at"])
         _event(ret, user, ReturnEvent.Action.WAIVE, reason=reason)
@@ -428,9 +431,9 @@ def return_unwaive(*, user, monthly_return: MonthlyReturn, reason: str = "") -> 
     with transaction.atomic():
         ret = _lock_row(monthly_return)
         if not access.can_approve_region(user, ret.region):
-            raise PermissionDenied("只有上级区域的审核员可以取消免报。")
+            raise PermissionDenied(_("只有上级区域的审核员可以取消免报。"))
         if not ret.waived:
-            raise ReturnError("该报表不是免报状态。")
+            raise ReturnError(_("该报表不是免报状态。"))
         ret.waived, ret.waiver_reason, ret.updated_by = False, "", user
         ret.save(update_fields=["waived", "waiver_reason", "updated_by", "updated_at"])
         _event(ret, user, ReturnEvent.Action.UNWAIVE, reason=reason)
@@ -475,7 +478,7 @@ def reminder_send(
     """Remind a region's staff of the forms still open for ``month``: in the portal, and by e-mail
     to those who have an address (the transport is settings.EMAIL_BACKEND)."""
     if not access.can_approve_region(user, region):
-        raise PermissionDenied("只能向下级区域催报。")
+        raise PermissionDenied(_("只能向下级区域催报。"))
     datasets = [dataset] if dataset else selectors.return_datasets_for(region=region)
     forms = {r.dataset_id: r for r in MonthlyReturn.objects.filter(region=region, month=month)}
     open_forms = [
@@ -484,10 +487,13 @@ def reminder_send(
         if not (forms.get(ds.pk) and (forms[ds.pk].waived or forms[ds.pk].status in ("submitted", "approved")))
     ]
     if not open_forms:
-        raise ReturnError(f"{region.display_name}的{Period(MONTH, month).label}报表均已报送，无需催报。")
+        raise ReturnError(
+            _("%(region)s的%(month)s报表均已报送，无需催报。")
+            % {"region": region.display_name, "month": Period(MONTH, month).label}
+        )
     recipients = _staff_of(region, below=access.scope_path(user) or "")
     if not recipients:
-        raise ReturnError(f"{region.display_name}及其上级暂无填报员账号，无法催报。")
+        raise ReturnError(_("%(region)s及其上级暂无填报员账号，无法催报。") % {"region": region.display_name})
     names = "、".join(ds.name for ds in open_forms)
     deadline = min(ds.deadline_for(month) for ds in open_forms)
     text = message.strip() or (
@@ -527,11 +533,13 @@ def _send_reminder_mail(emails: list[str], text: str) -> None:
 
 def _check_applies(*, region: Region, dataset: DataSet, month: date) -> None:
     if region.level not in dataset.levels:
-        raise ValidationError(f"{region.get_level_display()}不填报“{dataset.name}”。")
+        raise ValidationError(
+            _("%(level)s不填报“%(form)s”。") % {"level": region.get_level_display(), "form": dataset.name}
+        )
     if month.day != 1:
-        raise ValidationError("月份应为当月第一天。")
+        raise ValidationError(_("月份应为当月第一天。"))
     if month > Period.containing(timezone.localdate()).start:
-        raise ValidationError("不能填报未来月份的报表。")
+        raise ValidationError(_("不能填报未来月份的报表。"))
 
 
 def _lock_row(ret: MonthlyReturn) -> MonthlyReturn:

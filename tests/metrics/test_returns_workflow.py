@@ -66,6 +66,11 @@ def test_submit_refuses_an_empty_form(world, street_editor_a):
     )
     with pytest.raises(services.ReturnError, match="没有填写任何数值"):
         services.return_submit(user=street_editor_a, monthly_return=ret)
+    # The same refusal in the language the user reads the portal in.
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(services.ReturnError, match="has no figures"):
+        services.return_submit(user=street_editor_a, monthly_return=ret)
 
 
 def test_required_indicator_blocks_submission_only(world, street_editor_a):
