@@ -48,6 +48,9 @@ _MEMBER_ROLE = re.compile(r"党员(?:楼栋长|单元长|网格员|网格长|中
 _SERVICE_WORK = ("志愿服务", "治理", "服务")
 _PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均)")
 _PARTICIPATE_AFTER = ("参与", "参加", "加入", "投身")
+# 为…N名…提供/发放: the people something was done for.
+_SERVED_BEFORE = re.compile(r"为[^，,。；;]{0,14}$")
+_SERVE_AFTER = ("提供", "发放", "送去", "送上", "办理", "解决")
 
 
 # The change itself right before the figure: 同比下降41%, 增长了18.2%, 提高5个百分点 (not 提高到).
@@ -189,6 +192,8 @@ class Attributor:
             return "jobs", 0.75  # 带动300余名村民在家门口就业
         if subject.endswith(("就业", "务工", "上岗")) and not _has(subject, ("党员", "干部")):
             return "jobs", 0.75  # 带动群众就近就业210人: the people counted are the jobs
+        if _SERVED_BEFORE.search(c.before) and _has(after[:12], _SERVE_AFTER):
+            return "beneficiaries", 0.7  # 为辖区80岁以上老人1360名提供助餐: the people served
         rest = after[len(subject) :] if c.subject_after and after.startswith(subject) else after
         if subject.endswith("党员") and _ORG_COMPOSITION.match(rest):
             return "party_members", 0.8

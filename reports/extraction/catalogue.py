@@ -291,6 +291,7 @@ VISIT_VERBS = (
 )
 MOBILIZE_VERBS = (
     "发动",
+    "推动",
     "组织",
     "下沉",
     "抽调",

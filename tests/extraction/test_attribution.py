@@ -172,6 +172,9 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("其中党员网格员1870名", "members_mobilized"),
         ("街道注册志愿者达1.2万余名", "masses_mobilized"),
         ("带动群众就近就业210人", "jobs"),
+        ("推动1.6万余名党员亮身份、作表率", "members_mobilized"),
+        ("为辖区高龄老人1360名提供助餐、助浴服务", "beneficiaries"),
+        ("建成人才公寓3处，为1100余名青年人才提供住房保障", "beneficiaries"),
         ("在镇村两级设立代办点126个", "service_centers"),
         ("全县共建立网格党支部（党小组）1260个", "party_orgs"),
         # A reached percentage is a rate, 满意度 included; a change is a rate of nothing.
