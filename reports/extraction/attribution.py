@@ -280,6 +280,11 @@ class Attributor:
         if solve < 0 and _has(subject, cat.SOLVE_VERBS):
             solve = len(before) - len(subject)  # 办实事清单: the verb is only a modifier inside the phrase
         matter_unit = c.unit in _MATTER_UNITS
+        settled_after = (
+            c.subject_after and _has(subject, cat.PROBLEM_WORDS) and _has(_mask(c.after[:16]), cat.SOLVE_VERBS)
+        )
+        if solve < 0 and matter_unit and settled_after:
+            return "problems_solved", 0.7  # 28起纠纷全部在院坝化解: the settling verb follows
         if solve < 0:
             # 议定事项135件,已实施完成118件: a listed matter reported as carried out.
             done = _has(before[-6:], cat.DONE_VERBS) and matter_unit
@@ -317,6 +322,10 @@ class Attributor:
             ("jobs", ("就业岗位", "岗位") if _job_posts(c) else ("就业岗位",)),
             (None, cat.UNCODED_HEADS),
         )
+        if c.unit in EVENT_UNITS and subject.endswith(_EVENT_HEADS):
+            # 开展“我为群众办实事”实践活动1200余次, 物业项目经理培训班6期: the last noun is an event,
+            # whatever the words in front of it name.
+            return "events_held", 0.8
         found = [(pos, code or "") for code, words in heads if (pos := _head(subject, words)) >= 0]
         if found:
             pos, code = max(found)
@@ -329,8 +338,6 @@ class Attributor:
         )
         if (c.unit in MATERIAL_UNITS or c.unit in ("份", "套")) and is_material:
             return "materials_distributed", 0.85
-        if c.unit in EVENT_UNITS and subject.endswith(_EVENT_HEADS):
-            return "events_held", 0.8  # 开展“我为群众办实事”实践活动1200余次: the last noun is an event
         solved = self._solved(c)
         if solved is not None:
             return solved
