@@ -48,6 +48,8 @@ _MEMBER_ROLE = re.compile(r"党员(?:楼栋长|单元长|网格员|网格长|中
 _SERVICE_WORK = ("志愿服务", "治理", "服务")
 _PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均)")
 _PARTICIPATE_AFTER = ("参与", "参加", "加入", "投身")
+# 摸排出/找到…党员: members identified (on a roll), not people visited.
+_FOUND_BEFORE = re.compile(r"(?:摸排出|排查出|梳理出|找到了?|摸清了?|发现了?)[^，,。；;]{0,14}$")
 # 为…N名…提供/发放: the people something was done for.
 _SERVED_BEFORE = re.compile(r"为[^，,。；;]{0,14}$")
 _SERVE_AFTER = ("提供", "发放", "送去", "送上", "办理", "解决")
@@ -192,6 +194,8 @@ class Attributor:
             return "jobs", 0.75  # 带动300余名村民在家门口就业
         if subject.endswith(("就业", "务工", "上岗")) and not _has(subject, ("党员", "干部")):
             return "jobs", 0.75  # 带动群众就近就业210人: the people counted are the jobs
+        if "党员" in subject and _FOUND_BEFORE.search(before):
+            return "party_members", 0.7  # 摸排出党员快递员312名: members found on the roll, not visited
         if _SERVED_BEFORE.search(c.before) and _has(after[:12], _SERVE_AFTER):
             return "beneficiaries", 0.7  # 为辖区80岁以上老人1360名提供助餐: the people served
         rest = after[len(subject) :] if c.subject_after and after.startswith(subject) else after

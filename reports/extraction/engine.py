@@ -577,6 +577,11 @@ def _place_for(
 ) -> Place | None:
     """The place a figure belongs to: the clause's or paragraph's subject place, else the article's."""
     para_start, _ = comp.paragraph_bounds(num.start)
+    # 一是…。二是…: each point of a work summary starts afresh; a village named in the point before
+    # does not own the next point's figures.
+    points = list(_POINT_START.finditer(comp.text, para_start, num.start))
+    if points:
+        para_start = points[-1].start()
     # The nearest subject place before the figure in its paragraph (so also in its sentence, if any).
     # Places are in text order; walk back from the figure to the nearest usable one.
     i = bisect_left(place_starts, num.start) - 1 if place_starts is not None else len(places) - 1
@@ -595,6 +600,9 @@ def _place_for(
         i -= 1
     section = _section_place(places, comp, para_start, heading_end, place_starts)
     return section or article_main or doc_main
+
+
+_POINT_START = re.compile(r"(?:(?<=[。；;\n])|^)[一二三四五六七八九十]是")
 
 
 def _section_place(

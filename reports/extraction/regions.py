@@ -312,6 +312,13 @@ _NAME_STOP = frozenset(
 )
 # Words that never occur inside a place name but that jieba sometimes tags as nouns.
 _BAD_IN_NAME = (
+    "届",  # 新一届村“两委”: the term of office, not a village
+    "一届",
+    "本届",
+    "上届",
+    "换届",
+    "地处",
+    "位于",
     "充分",
     "发挥",
     "考虑",
@@ -472,9 +479,9 @@ _ANAPHOR_RE = re.compile(
     r"区纪委|县纪委|街道办事处|村党委|村委会|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里|"
     r"旗委|旗政府|盟委|苏木党委|嘎查党支部|嘎查党总支)"
     # 小区 alone, as a clause's subject, for the compound just named: 小区党支部…, 小区的31名党员.
-    r"|(?P<compound>小区)(?=党支部|党小组|里|的|还|累计|已|共|内|居民|业主)"
+    r"|(?P<compound>小区)(?=党支部|党小组|里|的|还|累计|已|共|内|居民|业主|通过|把|将|先后|今年)"
     # 街道把46个小区…, 社区累计…: the level word alone opening a clause, for the one just named.
-    r"|(?P<level>街道|社区)(?=把|将|还|则|也|又|累计|共|已|先后|今年|去年|通过|推动|组织|投入|建成|开展|组建|成立|设立)"
+    r"|(?P<level>街道|社区)(?=把|将|还|则|也|又|以|累计|共|已|先后|今年|去年|通过|推动|组织|投入|建成|开展|组建|成立|设立)"
 )
 _ANAPHOR_LEVEL = {
     "街道办事处": "street",
@@ -615,6 +622,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             continue  # 村组干部, 村务
         if suffix == "乡" and text[e : e + 1] in "村镇贤亲土愁情音":
             continue  # 蒲江|乡村振兴, 乡镇, 乡贤: 乡 starts another word
+        if stem in _BUILD_VERBS and text.startswith(_FACILITY_NOUNS, e):
+            continue  # 新建|社区食堂3个: a verb and a kind of facility, no community by name
         if suffix in ("村", "社区", "镇", "乡") and stem.endswith(_GENERIC_LOCAL_MODIFIERS):
             continue  # 重点村, 软弱涣散村, 集体经济强村: a kind of village, not one by name
         if (
@@ -713,6 +722,24 @@ def _extend_town_street(places: list[Place], s: int, e: int, suffix: str) -> boo
     return False
 
 
+# Verbs in front of 社区/村 + a facility noun (新建社区食堂, 建成村级卫生室): what was built, not where.
+_BUILD_VERBS = frozenset({"新建", "建成", "新增", "改建", "扩建", "打造", "建设", "创建", "组建", "提升", "改造"})
+_FACILITY_NOUNS = (
+    "食堂",
+    "服务",
+    "医院",
+    "卫生",
+    "活动",
+    "养老",
+    "书屋",
+    "工作",
+    "治理",
+    "超市",
+    "文化",
+    "驿站",
+    "幸福",
+    "助餐",
+)
 # Status and category words that make X村/X社区/X镇 a kind of place (重点村, 软弱涣散村, 强村).
 _GENERIC_LOCAL_MODIFIERS = (
     "重点",
@@ -881,7 +908,11 @@ def _name_start(
             if (tok.tag in _LOCAL_STOP_TAGS or word in _LOCAL_STOP_WORDS) and not _local_name_part(tokens, ti):
                 break
         elif tok.tag not in _NAME_TAGS or (
-            single and ((tok.tag == "n" and suffix in "省市区县") or (tok.tag == "x" and len(word) > 3))
+            single
+            and (
+                (tok.tag == "n" and suffix in "省市区县" and not _rare_or_organ(text, word, s + len(suffix)))
+                or (tok.tag == "x" and len(word) > 3)
+            )
         ):
             break
         if s - tok.start > max_len:
@@ -909,6 +940,20 @@ def _name_start(
 
 # 岸堤镇|一位|村党支部书记: a numeral with its measure word after a place is a count, not a name.
 _COUNTED = re.compile(r"[位个名家所座条户]")
+
+
+def _rare_or_organ(text: str, word: str, end: int) -> bool:
+    """A noun in front of 县/区/市 that is still a name: a rare word (木垒, 金水) or one whose
+    Party committee or government follows (莲花县委, 莲花县人民政府); 农业县, 人口大县 are kinds."""
+    if text.startswith(("委", "政府", "人民政府"), end):
+        return True
+    return dictionary_entry(word)[1] < _RARE_NOUN_FREQ
+
+
+_RARE_NOUN_FREQ = 100
+
+
+_AUTONOMOUS = re.compile(r"^([\u4e00-\u9fff]{2})[\u4e00-\u9fff]{1,10}?族?自治(县|旗|州)$")
 
 
 def _opens_name(text: str, pos: int) -> bool:
@@ -943,6 +988,11 @@ def _spread_learned_names(text: str, places: list[Place], taken: list[bool]) -> 
         for p in places
         if not (p.anaphor or p.bare) and p.key is None and len(p.name) >= 4 and _local_suffix_at(p.name, len(p.name))
     }
+    for p in places:
+        # 木垒哈萨克自治县 is written 木垒县 too: its first two characters and the level word.
+        short = _AUTONOMOUS.match(p.name) if not (p.anaphor or p.bare) else None
+        if short:
+            learned.setdefault(short.group(1) + short.group(2), p.level)
     for name, level in learned.items():
         for m in re.finditer(re.escape(name), text):
             ms, me = m.start(), m.end()
@@ -1233,6 +1283,13 @@ def _resolve(places: list[Place]) -> None:
             # The full name may come later (headline first, body later) or never.
             for q in places[i + 1 :]:
                 if not (q.anaphor or q.bare) and q.name.endswith(p.name):
+                    p.antecedent = q
+                    break
+        if p.anaphor and p.antecedent is None:
+            # 全县…, 县委… before the county is named (a work summary names it in its title or
+            # its last paragraph): the first place of that level stands for it.
+            for q in places[i + 1 :]:
+                if not (q.anaphor or q.bare) and q.level == p.level:
                     p.antecedent = q
                     break
 

@@ -160,3 +160,33 @@ def test_inner_mongolian_units_banners_leagues_sumu_and_gacha() -> None:
     assert _regions(text) == ["杭锦旗", "杭锦旗"]
     text = "本报讯 兴安盟推进党建。\n\n科尔沁右翼前旗组织党员500名，全盟建成驿站20个。"
     assert _regions(text) == ["科尔沁右翼前旗", "兴安盟"]
+
+
+def test_a_county_named_only_in_the_title_owns_the_summarys_quan_xian() -> None:
+    # 莲花 is an everyday noun, yet 莲花县委 is a county's committee; 全县 before the county is
+    # named in the body stands for it.
+    text = "中共莲花县委组织部2024年上半年工作总结\n\n今年以来，全县新建党群服务站12个。"
+    assert _regions(text) == ["莲花县"]
+
+
+def test_rare_county_names_and_the_short_form_of_autonomous_counties() -> None:
+    text = (
+        "本报讯 走进木垒哈萨克自治县大南沟乌孜别克族乡，处处可见新变化。"
+        "今年以来，木垒县选派41支驻村工作队。"
+    )
+    assert _regions(text) == ["木垒县"]
+
+
+def test_verbs_and_terms_of_office_make_no_community_or_village() -> None:
+    text = "本报讯 黄桷坪街道推进治理。\n\n黄桷坪街道还利用闲置用房，新建社区食堂3个。"
+    assert _regions(text) == ["黄桷坪街道"]
+    text = "本报讯 苍南县完成换届。\n\n在凤岭村，新一届村“两委”流转撂荒地320亩。"
+    assert _regions(text) == ["凤岭村"]
+
+
+def test_each_point_of_a_work_summary_starts_afresh() -> None:
+    text = (
+        "中共莲花县委组织部工作总结\n\n"
+        "三是发展集体经济。坊楼镇高滩村建成茶园5个。四是扩大覆盖。新组建非公企业党组织11个。"
+    )
+    assert _regions(text) == ["高滩村", "莲花县"]
