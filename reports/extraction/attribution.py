@@ -132,6 +132,8 @@ class Attributor:
     def _households(self, c: Clue) -> tuple[str | None, float]:
         """户 counts households: visited, reached by a benefit, or brought in (带动茶农3800余户)."""
         before = _mask(c.before)
+        if _SERVED_BEFORE.search(c.before) and _has(c.after[:12], _SERVE_AFTER):
+            return "beneficiaries", 0.7  # 为86户困难家庭送去慰问金: the households served
         groups = (
             ("households_visited", cat.VISIT_VERBS),
             ("beneficiaries", cat.HOUSEHOLD_BENEFIT_VERBS),

@@ -109,6 +109,8 @@ MODEL_HEADS = (
     "党支部",
     "片区",
     "街区",
+    "园",  # 党员示范茶园, 示范产业园
+    "田",  # 示范田
 )
 PROJECT_HEADS = ("项目",)
 # Heads with no code of their own: when one of them ends the phrase, the count is of that thing.
@@ -330,6 +332,8 @@ MOBILIZE_VERBS = (
 )
 CADRE_WORDS = (
     "党员",
+    "委员",
+    "岗长",
     "干部",
     "领导",
     "班子成员",

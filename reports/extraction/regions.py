@@ -278,6 +278,10 @@ _NAME_STOP = frozenset(
         "周边",
         "辖区",
         "所在",
+        "所在地",
+        "驻地",
+        "境内",
+        "辖内",
         "所属",
         "新",
         "老",
@@ -1234,7 +1238,7 @@ def _is_subject(text: str, p: Place, places: list[Place]) -> bool:
     if prefix.endswith(("在", "由")) and _ADVERBIAL.match(prefix[:-1]) and chain_after in ",，":
         return True
     # 在县城所在的界湖街道,: a clause-initial location described on the way.
-    if re.fullmatch(r"在[\u4e00-\u9fff]{1,8}的", prefix) and chain_after in ",，":
+    if re.fullmatch(r"在[\u4e00-\u9fff]{1,8}", prefix) and chain_after in ",，":
         return True
     # 中原区: …; 全区487个…; 阳光社区组建…: a place right before its verb is the clause's agent.
     return after in ":：" or bool(_COUNT_AFTER_PLACE.match(text, p.end)) or text.startswith(_AGENT_VERBS, p.end)

@@ -190,3 +190,11 @@ def test_each_point_of_a_work_summary_starts_afresh() -> None:
         "三是发展集体经济。坊楼镇高滩村建成茶园5个。四是扩大覆盖。新组建非公企业党组织11个。"
     )
     assert _regions(text) == ["高滩村", "莲花县"]
+
+
+def test_a_described_place_opening_a_clause_owns_it() -> None:
+    text = (
+        "本报讯 苍南县完成换届。\n\n在县城所在地灵溪镇，新一届社区“两委”推行“网格连心”机制，"
+        "23个社区共划分网格412个。"
+    )
+    assert _regions(text) == ["灵溪镇", "灵溪镇"]
