@@ -313,7 +313,7 @@ class Attributor:
             and (
                 _has(subject, cat.MODEL_MARKERS)
                 or (
-                    _has(c.clause_before, ("创建", "评选", "命名", "认定", "打造"))
+                    _has(c.clause_before, ("创建", "评选", "命名", "认定", "打造", "建起", "建成", "培育"))
                     and _has(c.clause_before, cat.MODEL_MARKERS)
                 )
             )
