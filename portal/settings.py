@@ -187,7 +187,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "基层党建数据平台 API",
-    "DESCRIPTION": "区域、党组织、指标目录、数据值、汇总、新闻报道。权限范围与门户页面一致。",
+    "DESCRIPTION": "区域、党组织、指标目录、数据值、月度报表、汇总、新闻报道。权限范围与门户页面一致。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -195,6 +195,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "DataValueStatusEnum": "metrics.models.DataValue.Status",
+        "MonthlyReturnStatusEnum": "metrics.models.MonthlyReturn.Status",
         "ReportStatusEnum": "reports.models.Report.Status",
     },
     "POSTPROCESSING_HOOKS": [

@@ -41,6 +41,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The database is temporarily unavailable; nothing was saved. Please retry.",
     ),
     "error": ("请求失败。", "The request failed."),
+    # Refusals of the monthly-return workflow (metrics.services); the Chinese message the client
+    # sees is the service's own, which names the state, the regions or the person involved.
+    "version_conflict": (
+        "他人已先修改了此报表，您的操作未执行。",
+        "Someone else changed this monthly return after you read it; nothing was written. "
+        "Compare their figures and retry with the new version.",
+    ),
+    "not_editable": ("报表当前状态不能修改。", "The monthly return cannot be changed now."),
+    "checks_failed": (
+        "报表未通过校验，不能提交。请按提示修改。",
+        "The monthly return does not pass its checks and was not submitted; see the findings per indicator.",
+    ),
+    "empty_return": ("报表没有填写任何数值，不能提交。", "The monthly return has no figures; nothing to submit."),
+    "not_submitted": (
+        "只有已提交的报表可以审核或退回。",
+        "Only a submitted monthly return can be approved or sent back.",
+    ),
+    "children_pending": (
+        "下级区域尚未全部审核或免报，请先处理下级报表。",
+        "Not every region below has its return approved or waived yet; deal with those first.",
+    ),
+    "not_locked": ("该报表未锁定。", "The monthly return is not locked."),
+    "already_locked": ("报表已处于锁定状态。", "The monthly return is already locked."),
+    "already_waived": ("该报表已是免报状态。", "The monthly return is already waived."),
+    "not_waivable": (
+        "已提交或已审核的报表不能设为免报。",
+        "A submitted or approved monthly return cannot be waived.",
+    ),
+    "not_waived": ("该报表不是免报状态。", "The monthly return is not waived."),
 }
 
 _BY_CLASS: list[tuple[type[exceptions.APIException], str]] = [

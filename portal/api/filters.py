@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from metrics.models import DataValue, Indicator, Organisation, Region
+from metrics.models import DataValue, Indicator, MonthlyReturn, Organisation, Region
 from metrics.periods import PERIOD_TYPES, Period
 from portal import access
 from reports.models import Mention, Report
@@ -150,6 +150,26 @@ class DataValueFilter(filters.FilterSet):
 
     def filter_period_to(self, queryset, name, value: Period):
         return queryset.filter(period_start__lt=value.end)
+
+
+class MonthlyReturnFilter(filters.FilterSet):
+    region = RegionChoiceFilter(method="filter_region", help_text="该区域及其全部下级（子树）的报表")
+    exact_region = RegionChoiceFilter(field_name="region", help_text="仅该区域本身的报表")
+    dataset = filters.CharFilter(field_name="dataset__code", help_text="报表代码")
+    month = PeriodFilter(method="filter_month", help_text="月份，如 2024-03；写 2024-Q1 或 2024 取整季、整年")
+    status = filters.MultipleChoiceFilter(choices=MonthlyReturn.Status.choices, help_text="流程状态，可重复")
+    locked = filters.BooleanFilter(help_text="是否已锁定")
+    waived = filters.BooleanFilter(help_text="是否免报")
+
+    class Meta:
+        model = MonthlyReturn
+        fields = ["region", "exact_region", "dataset", "month", "status", "locked", "waived"]
+
+    def filter_region(self, queryset, name, value):
+        return _within(queryset, "region", value)
+
+    def filter_month(self, queryset, name, value: Period):
+        return queryset.filter(month__gte=value.start, month__lt=value.end)
 
 
 class ReportFilter(filters.FilterSet):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from metrics.models import Campaign, DataSet, DataValue, Indicator, Organisation, Region
+from metrics.models import Campaign, DataSet, DataValue, Indicator, MonthlyReturn, Organisation, Region
 from metrics.periods import MONTH, Period
 from portal import access
 from reports.ingest import IngestError, text_from_paste, text_from_upload
@@ -446,3 +449,196 @@ class SummarySerializer(serializers.ModelSerializer):
         if obj.status != Summary.Status.DONE:
             return None
         return reverse("api:summary-download", kwargs={"pk": obj.pk})
+
+
+# --- Monthly returns --------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "string", "example": "2024-03", "pattern": r"^\d{4}-\d{2}$"})
+class MonthField(serializers.Field):
+    """A form's month as the pages and periods write it: 2024-03."""
+
+    def to_representation(self, value) -> str:
+        return f"{value:%Y-%m}"
+
+
+def return_status_reason(ret: MonthlyReturn) -> str:
+    """The one line the form page shows under its status: why it is waived, returned or locked."""
+    if ret.waived:
+        return gettext("免报原因：%(reason)s") % {"reason": ret.waiver_reason}
+    if ret.locked:
+        line = gettext("锁定方式：%(how)s") % {"how": ret.get_lock_reason_display()}
+        # An administrator's lock keeps its reason in status_reason, as the page shows it.
+        if ret.lock_reason == MonthlyReturn.LockReason.ADMIN and ret.status_reason:
+            line += f"：{ret.status_reason}"
+        return line
+    if ret.status == MonthlyReturn.Status.RETURNED and ret.status_reason:
+        return gettext("退回原因：%(reason)s") % {"reason": ret.status_reason}
+    return ""
+
+
+class MonthlyReturnSerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.display_name", read_only=True)
+    dataset = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="报表代码")
+    dataset_name = serializers.CharField(source="dataset.name", read_only=True)
+    month = MonthField(read_only=True)
+    status_display = serializers.CharField(
+        source="status_label", read_only=True, help_text="页面显示的状态，如“已锁定（超过截止日期锁定）”、“免报”"
+    )
+    status_reason = serializers.SerializerMethodField(help_text="页面状态下方的一行说明：免报、锁定或退回的原因")
+    lock_reason = serializers.ChoiceField(
+        choices=MonthlyReturn.LockReason.choices, allow_blank=True, read_only=True, help_text="未锁定时为空"
+    )
+    lock_reason_display = serializers.CharField(source="get_lock_reason_display", read_only=True)
+    editable = serializers.BooleanField(read_only=True, help_text="数值当前能否修改（草稿或已退回，且未锁定、未免报）")
+    deadline = serializers.SerializerMethodField(help_text="报送截止日期")
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    locked_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = MonthlyReturn
+        fields = [
+            "id",
+            "region",
+            "region_name",
+            "dataset",
+            "dataset_name",
+            "month",
+            "status",
+            "status_display",
+            "status_reason",
+            "locked",
+            "lock_reason",
+            "lock_reason_display",
+            "waived",
+            "waiver_reason",
+            "editable",
+            "version",
+            "deadline",
+            "submitted_by",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "locked_by",
+            "locked_at",
+            "updated_by",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {"version": {"help_text": "乐观锁版本号：保存数值时原样带回，他人先保存则返回 409"}}
+
+    def get_status_reason(self, obj: MonthlyReturn) -> str:
+        return return_status_reason(obj)
+
+    def get_deadline(self, obj: MonthlyReturn) -> date:
+        return obj.dataset.deadline_for(obj.month)
+
+
+class ReturnValueSerializer(serializers.Serializer):
+    """One row of the form: this month's figure with the comparisons the page shows beside it."""
+
+    indicator = serializers.CharField(source="indicator.code", help_text="指标代码")
+    indicator_name = serializers.CharField(source="indicator.name")
+    unit = serializers.CharField(source="indicator.unit")
+    required = serializers.BooleanField(source="indicator.required", help_text="提交时必填")
+    value = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True, help_text="本月数值")
+    comment = serializers.CharField(allow_blank=True)
+    data_value = serializers.IntegerField(allow_null=True, help_text="对应的数据值 id")
+    suggestion = serializers.DecimalField(
+        max_digits=20, decimal_places=4, allow_null=True, help_text="新闻报道采纳、尚待报表确认的数值"
+    )
+    last_month = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True, help_text="上月数值")
+    last_year = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True, help_text="去年同期数值")
+    changes = serializers.IntegerField(help_text="修改记录条数")
+
+
+class ReturnFindingsSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="按指标代码列出的错误（阻止保存或提交）"
+    )
+    warnings = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="按指标代码列出的提示（偏离历史水平；提交前须在备注中说明）",
+    )
+
+
+class MonthlyReturnDetailSerializer(MonthlyReturnSerializer):
+    values = ReturnValueSerializer(source="rows", many=True, read_only=True, help_text="每个指标一行，顺序同页面")
+    findings = ReturnFindingsSerializer(read_only=True, help_text="按当前保存的数值校验的结果，同页面顶部的问题列表")
+
+    class Meta(MonthlyReturnSerializer.Meta):
+        fields = [*MonthlyReturnSerializer.Meta.fields, "values", "findings"]
+        read_only_fields = fields
+
+
+class MonthlyReturnCreateSerializer(serializers.Serializer):
+    region = WriteRegionField(help_text="区域 id；不在本人填报范围内的区域返回 403")
+    dataset = serializers.SlugRelatedField(slug_field="code", queryset=DataSet.objects.all(), help_text="报表代码")
+    month = serializers.CharField(max_length=10, help_text="月份，如 2024-03")
+
+    def validate_month(self, value: str) -> date:
+        try:
+            period = Period.parse(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        if period.type != MONTH:
+            raise serializers.ValidationError("月度报表只接受月份，如 2024-03。")
+        return period.start
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"oneOf": [{"type": "number"}, {"type": "string"}], "nullable": True},
+        "example": {"households_visited": 120, "people_visited": "1,500"},
+    }
+)
+class ReturnValuesField(serializers.DictField):
+    """Figures by indicator code, as typed; null or "" empties the cell."""
+
+    child = RawValueField(max_length=40, allow_null=True, allow_blank=True)
+
+
+class MonthlyReturnValuesSerializer(serializers.Serializer):
+    """Figures and comments saved into a draft, with the version the client read (optimistic locking)."""
+
+    # A PATCH changes only the cells it names but still needs the version: never partial, so that
+    # neither DRF nor the schema (which marks every field of a partial serializer optional) drops it.
+    partial = property(lambda self: False, lambda self, value: None)
+
+    version = serializers.IntegerField(min_value=1, help_text="读取报表时的 version；他人已先保存则返回 409")
+    values = ReturnValuesField(required=False, help_text="按指标代码的数值；null 或空串清空该格")
+    comments = serializers.DictField(
+        child=serializers.CharField(max_length=500, allow_blank=True),
+        required=False,
+        help_text="按指标代码的备注（偏离历史水平的数值提交前须说明）",
+    )
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, help_text="修改原因，记入历史")
+
+    def validate(self, attrs):
+        codes = {ind.code for ind in self.context["indicators"]}
+        for name in ("values", "comments"):
+            unknown = sorted(set(attrs.get(name, {})) - codes)
+            if unknown:
+                raise serializers.ValidationError({name: [f"指标“{code}”不在此报表中。" for code in unknown[:10]]})
+        return attrs
+
+    def to_representation(self, instance):
+        # The browsable API pre-fills its form from the form being edited: the version to send back.
+        return {"version": instance.version, "values": {}, "comments": {}, "reason": ""}
+
+
+class ReturnSubmitSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="读取报表时的 version；给出时，他人已修改则不提交并返回 409"
+    )
+
+
+class ReturnNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="", help_text="审核意见")
+
+
+class ReturnReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, help_text="原因（必填，记入流转记录）")

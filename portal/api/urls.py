@@ -4,13 +4,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from portal.api import exports, views
+from portal.api import exports, returns, views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("data-values", views.DataValueViewSet, basename="data-value")
+router.register("monthly-returns", returns.MonthlyReturnViewSet, basename="monthly-return")
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("mentions", views.MentionViewSet, basename="mention")
 router.register("aggregates", views.AggregateViewSet, basename="aggregate")

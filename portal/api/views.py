@@ -238,7 +238,8 @@ def _return_of(request: Request, dv: DataValue) -> MonthlyReturn:
     )
 
 
-def _refuse_if_not_editable(ret: MonthlyReturn) -> None:
+def refuse_if_not_editable(ret: MonthlyReturn) -> None:
+    """Why a form refuses a write, as its own error code: waived, locked or submitted."""
     form = {"id": ret.pk, "status": ret.status, "locked": ret.locked, "lock_reason": ret.lock_reason}
     if ret.waived:
         raise ApiError(
@@ -263,7 +264,7 @@ def _refuse_if_not_editable(ret: MonthlyReturn) -> None:
 
 def _save_cell(request: Request, ret: MonthlyReturn, indicator: Indicator, data: dict):
     """One cell through the returns service; its refusals become the API's error bodies."""
-    _refuse_if_not_editable(ret)
+    refuse_if_not_editable(ret)
     comments = {indicator.code: data["comment"]} if "comment" in data else None
     values = {indicator.code: data["value"]} if "value" in data else {}
     try:
@@ -291,8 +292,8 @@ def _save_cell(request: Request, ret: MonthlyReturn, indicator: Indicator, data:
         ) from None
     except return_services.ReturnError as exc:
         ret.refresh_from_db()
-        _refuse_if_not_editable(ret)
-        raise ApiError(str(exc), "The monthly return cannot be changed now.", code="not_editable") from None
+        refuse_if_not_editable(ret)
+        raise ApiError(str(exc), MESSAGES["not_editable"][1], code="not_editable") from None
     ret.refresh_from_db()
     dv = (
         DataValue.objects.select_related("indicator", "region", "campaign", "updated_by")

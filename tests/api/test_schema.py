@@ -10,6 +10,11 @@ def test_schema_is_openapi_3_and_lists_every_endpoint(db, anon_api):
     assert schema["openapi"].startswith("3.")
     for path in ("/api/v1/regions/", "/api/v1/organisations/", "/api/v1/indicators/", "/api/v1/data-values/"):
         assert path in schema["paths"]
+    for step in ("submit", "approve", "return", "unlock", "lock", "waive", "unwaive"):
+        assert schema["paths"][f"/api/v1/monthly-returns/{{id}}/{step}/"]["post"]["summary"]
+    patch = schema["paths"]["/api/v1/monthly-returns/{id}/"]["patch"]["requestBody"]["content"]["application/json"]
+    body = schema["components"]["schemas"][patch["schema"]["$ref"].rsplit("/", 1)[-1]]
+    assert "version" in body["required"]  # optimistic locking: a PATCH must say which version it read
     errors = schema["paths"]["/api/v1/regions/{id}/"]["get"]["responses"]
     assert errors["404"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Error"
 
