@@ -455,6 +455,7 @@ _AGENT_VERBS = (
     "发动",
     "选派",
     "抽调",
+    "在",  # 恭城镇在6个城市社区推行…
     "则",
     "把",
     "将",
@@ -483,7 +484,7 @@ _ANAPHOR_RE = re.compile(
     r"区纪委|县纪委|街道办事处|村党委|村委会|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里|"
     r"旗委|旗政府|盟委|苏木党委|嘎查党支部|嘎查党总支)"
     # 小区 alone, as a clause's subject, for the compound just named: 小区党支部…, 小区的31名党员.
-    r"|(?P<compound>小区)(?=党支部|党小组|里|的|还|累计|已|共|内|居民|业主|通过|把|将|先后|今年)"
+    r"|(?P<compound>小区)(?=党支部|党小组|里|的|还|累计|已|共|内|居民|业主|通过|把|将|先后|今年|划分|投资|连续)"
     # 街道把46个小区…, 社区累计…: the level word alone opening a clause, for the one just named.
     r"|(?P<level>街道|社区)(?=把|将|还|则|也|又|以|累计|共|已|先后|今年|去年|通过|推动|组织|投入|建成|开展|组建|成立|设立)"
 )
@@ -587,6 +588,16 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             continue
         suffix = m.group()
         name_start = _name_start(text, tokens, starts, s, suffix, place_ends)
+        straddle = tokens[_token_at(starts, s)] if tokens else None
+        if (
+            straddle is not None
+            and suffix in _LOCAL_SUFFIXES
+            and straddle.start <= s - 2 < s < straddle.end < e
+            and all(_PLACE_CHAR.match(ch) for ch in text[straddle.start : s])
+        ):
+            # 新华社|区: jieba joined the name with the suffix's first character; the name is
+            # everything from that word's start.
+            name_start = straddle.start
         if name_start is None and suffix in ("街道", "街道办事处") and _extend_town_street(places, s, e, suffix):
             place_ends.add(e)  # 石湾镇|街道: a town turned street keeps 镇 in its name
             for i in range(s, e):
@@ -610,7 +621,9 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             tok is not None
             and tok.start < s
             and (tok.end != e or tok.word in _GENERIC_WORDS)
-            and not (tok.word == "村镇" and name_start == tok.start - 1)
+            and not (tok.word in ("村镇", "城镇") and name_start == tok.start - 1)  # 苏|村镇, 恭|城镇
+            and not (tok.end == e + 1 and text[e] == "委" and name_start == tok.start)  # 福建省委 is one word
+            and not (s < tok.end < e and name_start == tok.start)  # 新华社|区 above
         ):
             continue  # the suffix sits inside a longer word: 城市, 市场, 社区治理 (but 苏|村镇 above)
         if len(suffix) == 1 and text[e : e + 1] in "场民容貌域别间块级庄":
@@ -656,6 +669,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         for i in range(name_start, e):
             taken[i] = True
         place_ends.add(e)
+    _bare_provinces(text, places, taken)
     _spread_learned_names(text, places, taken)
     place_ends = {p.end for p in places}
     for m in _ANAPHOR_RE.finditer(text):
@@ -664,6 +678,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             continue
         if m.group("level") and not (s == 0 or text[s - 1] in _SENTENCE_BREAK + "，,"):
             continue
+        if m.group("compound") and text[s - 1 : s] == "、":
+            continue  # 楼宇、小区新建…: one of a list, not the compound just named
         organ = m.group("organ") or m.group("compound")
         if organ and s > 0 and _PLACE_CHAR.match(text[s - 1]) and not _clause_start(text, s):
             continue
@@ -844,7 +860,7 @@ def _name_start(
     loose = suffix in _LOOSE_SUFFIXES
     single = len(suffix) == 1
     max_len = 10 if loose else (5 if single else 7)
-    if suffix == "镇" and text[s - 1 : s] == "村" and s >= 2 and _opens_name(text, s - 2):
+    if suffix == "镇" and text[s - 1 : s] in ("村", "城") and s >= 2 and _opens_name(text, s - 2):
         # 苏|村镇则…: a town named after its village (苏村镇, 王村镇) opening a clause; jieba
         # reads 村镇 as "villages and towns".
         first = text[s - 2]
@@ -877,7 +893,7 @@ def _name_start(
         tok = tokens[ti]
         if (
             tok.word in _GENERIC_WORDS
-            or _generic_tail(tok.word)
+            or (_generic_tail(tok.word) and not (tok.tag == "ns" and len(tok.word) >= 4))  # 万柏林区/ns: no 林区
             or (tok.tag in {"vn", "v", "a"} and not loose)
             or (tok.end == s + len(suffix) and _common_noun_compound(tok, suffix))
         ):
@@ -958,6 +974,31 @@ _RARE_NOUN_FREQ = 100
 
 
 _AUTONOMOUS = re.compile(r"^([\u4e00-\u9fff]{2})[\u4e00-\u9fff]{1,10}?族?自治(县|旗|州)$")
+
+
+# Province-level names are a closed list and are written without 省 in running text (在福建，).
+_PROVINCES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
+    "甘肃", "青海", "内蒙古", "广西", "西藏", "宁夏", "新疆",
+)  # fmt: skip
+_PROVINCE_RE = re.compile("|".join(sorted(_PROVINCES, key=len, reverse=True)))
+# Only where the bare name is plainly the place: a headline's topic (福建：…), a clause-opening
+# location (在福建，) or the agent of its clause (福建共选派…); never inside 河南日报 or 山东大学.
+_PROVINCE_AFTER = re.compile(r"[：:，,]|(?:共|已|累计|先后|全面|今年|将|还|各地)")
+
+
+def _bare_provinces(text: str, places: list[Place], taken: list[bool]) -> None:
+    for m in _PROVINCE_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if any(taken[i] for i in range(s, e)):
+            continue
+        before = text[s - 1 : s] if s > 0 else "\n"
+        opens = before in _NAME_OPENERS or before == "在" or before in "。；;\n"
+        if opens and _PROVINCE_AFTER.match(text, e):
+            places.append(Place(s, e, m.group(), "province"))
+            for i in range(s, e):
+                taken[i] = True
 
 
 def _opens_name(text: str, pos: int) -> bool:
@@ -1140,6 +1181,8 @@ def _proper_compound(stem: str, offset: int, tokens: list[Token], starts: list[i
     """Whether the words before 小区 are a proper name (福林苑, 碧桂园) rather than a description."""
     if stem in _GENERIC_COMPOUND_STEMS or len(stem) < 2:
         return False
+    if len(stem) == 2 and stem[0] in "一二三四五六七八九十两":
+        return False  # 三无小区, 五好小区: a category counted by its marks, not a name
     if stem.endswith(_COMPOUND_NAME_ENDS):
         return True
     lo = bisect_right(starts, offset - 1)

@@ -170,10 +170,7 @@ def test_a_county_named_only_in_the_title_owns_the_summarys_quan_xian() -> None:
 
 
 def test_rare_county_names_and_the_short_form_of_autonomous_counties() -> None:
-    text = (
-        "本报讯 走进木垒哈萨克自治县大南沟乌孜别克族乡，处处可见新变化。"
-        "今年以来，木垒县选派41支驻村工作队。"
-    )
+    text = "本报讯 走进木垒哈萨克自治县大南沟乌孜别克族乡，处处可见新变化。今年以来，木垒县选派41支驻村工作队。"
     assert _regions(text) == ["木垒县"]
 
 
@@ -194,7 +191,28 @@ def test_each_point_of_a_work_summary_starts_afresh() -> None:
 
 def test_a_described_place_opening_a_clause_owns_it() -> None:
     text = (
-        "本报讯 苍南县完成换届。\n\n在县城所在地灵溪镇，新一届社区“两委”推行“网格连心”机制，"
-        "23个社区共划分网格412个。"
+        "本报讯 苍南县完成换届。\n\n在县城所在地灵溪镇，新一届社区“两委”推行“网格连心”机制，23个社区共划分网格412个。"
     )
     assert _regions(text) == ["灵溪镇", "灵溪镇"]
+
+
+def test_names_jieba_joins_with_the_next_word() -> None:
+    # 福建省委 and 新华社|区 are single words to jieba; 万柏林区 is a district, not a 林区.
+    text = "本报讯 记者从福建省委组织部了解到，全省已建立小区党组织1.6万余个。"
+    assert _regions(text) == ["福建省"]
+    text = "本报讯 鼓楼区推进治理。\n\n新华社区建于上世纪90年代，辖区有14个小区。"
+    assert _regions(text) == ["新华社区"]
+    text = "本报讯 太原推进治理。\n\n据统计，今年以来万柏林区共投入资金2.35亿元。"
+    assert _regions(text) == ["万柏林区"]
+
+
+def test_bare_province_names_where_they_plainly_are_the_place() -> None:
+    text = "福建：党组织扎根“家门口”\n\n在福建，全省已建立小区党组织1.6万余个。河南日报记者走访群众622户。"
+    assert _regions(text) == ["福建", "福建"]
+
+
+def test_categories_of_compound_and_a_place_doing_things_somewhere() -> None:
+    text = "本报讯 红旗街道推进改造。\n\n安泰小区曾是典型的三无小区，小区先后召开居民议事会17次。"
+    assert _regions(text) == ["安泰小区"]
+    text = "本报讯 恭城瑶族自治县推进红色物业。\n\n恭城镇在6个城市社区推行“红色物业”，覆盖小区43个。"
+    assert _regions(text) == ["恭城镇", "恭城镇"]
