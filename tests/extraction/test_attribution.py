@@ -178,6 +178,8 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("全县划分网格1032个，3600余名党员编入网格", "members_mobilized"),
         ("街道共摸排出党员快递员、党员骑手312名", "party_members"),
         ("村里还建起党员示范茶园5个", "model_units"),
+        ("帮助解决实际困难71件", "problems_solved"),
+        ("新建改建村级党群活动场所17个", "service_centers"),
         ("工作队还为86户困难家庭送去慰问金", "beneficiaries"),
         ("为辖区高龄老人1360名提供助餐、助浴服务", "beneficiaries"),
         ("建成人才公寓3处，为1100余名青年人才提供住房保障", "beneficiaries"),

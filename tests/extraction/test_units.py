@@ -40,6 +40,9 @@ def test_canonical_units(written: str, canonical: str) -> None:
         ("5块宣传牌", 5, "块"),
         ("开展消防安全检查2100余家次", 2100, "家次"),
         ("加装电梯4部", 4, "部"),
+        ("覆盖渔船240余艘", 240, "艘"),
+        ("开展海上安全巡查120余航次", 120, "航次"),
+        ("村集体年收入比5年前增长近8倍", 8, "倍"),
     ],
 )
 def test_scales_and_units_in_context(text: str, value: int, unit: str) -> None:
