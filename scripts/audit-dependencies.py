@@ -24,8 +24,16 @@ except json.JSONDecodeError:
 deps = report.get("dependencies", [])
 vulnerable = [d for d in deps if d.get("vulns")]
 skipped = [d for d in deps if d.get("skip_reason")]
-print(f"pip-audit: {len(deps)} locked packages, {len(deps) - len(skipped)} audited, {len(skipped)} not found "
-      f"in the vulnerability service, {len(vulnerable)} with known vulnerabilities")
+print(
+    f"pip-audit: {len(deps)} locked packages, {len(deps) - len(skipped)} audited, {len(skipped)} not found "
+    f"in the vulnerability service, {len(vulnerable)} with known vulnerabilities"
+)
+if deps and len(skipped) == len(deps):
+    # Every package "not found": the service answered nothing (a mirror without vulnerability
+    # data, as on the development VM), which is no verdict at all.
+    print(
+        "WARNING: dependencies NOT audited in this run: the vulnerability service knows none of them.", file=sys.stderr
+    )
 for dep in vulnerable:
     for vuln in dep["vulns"]:
         fixes = ", ".join(vuln.get("fix_versions") or []) or "no fix yet"
