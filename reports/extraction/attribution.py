@@ -30,7 +30,8 @@ class Clue:
 
 # Nouns that contain a verb of the groups below (党组织 holds 组织, 服务队 holds 服务): hidden before verbs are read.
 _VERB_LOOKALIKES = re.compile(
-    r"党组织|组织部|组织员|组织委员|服务队|服务中心|服务站|服务点|新就业群体|就业群体|新就业形态"
+    r"党组织|组织部|组织员|组织委员|服务队|服务中心|服务站|服务点|新就业群体|就业群体|新就业形态|"
+    r"(?<=参与)志愿服务|(?<=参加)志愿服务|志愿服务(?=活动|时长|项目)"
 )
 # Verbs for things only gathered or claimed, not settled: 收集诉求, 认领微心愿, 梳理清单.
 _COLLECT_VERBS = ("收集", "征集", "梳理", "受理", "认领", "发现", "形成", "列出", "汇总", "交办", "建立")
