@@ -194,11 +194,15 @@ class Extractor:
         if d.in_title(s) or d.in_short_quote(s):
             return None  # numbers inside names of documents, slogans and programmes
         if before.endswith("第") or (
-            before.endswith(("前", "后", "头")) and num.unit == "人" and num.written_unit == "名"
+            before.endswith(("前", "后", "头")) and num.unit == "人" and num.written_unit in ("名", "位")
         ):
             return None  # ordinals and rankings: 第33次, 前10名
         if re.match(r"(?:以上|以下|以内|及以上|及以下)的", after):
             return None  # threshold qualifiers: 50万元以上的村, 30万元以下的村
+        if after.startswith("的") and re.search(r"(?:超过|高于|低于|不足|少于|多于)$", before):
+            return None  # 年收入超过100万元的村: a threshold, the count is of the villages
+        if num.unit == "组" and after.startswith("的"):
+            return None  # 帮3组的几户老人: 3组 names a villagers' group
         cs = d.clause_start(s)
         each = t[max(cs, d.previous_end(s)) : s]
         if "每" in each and not _ANNUAL_BUDGET.search(each):

@@ -823,7 +823,30 @@ _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "x", "j", "s", "n
 _LOOSE_TAGS = (_NAME_TAGS | {"l", "an"}) - {"nr", "nrt", "nrfg"}
 _LOCAL_SUFFIXES = frozenset({"街道办事处", "街道", "社区", "镇", "乡", "村", "苏木", "嘎查"})
 _LOCAL_STOP_TAGS = frozenset(
-    {"p", "c", "u", "uj", "ul", "ud", "uv", "uz", "ug", "r", "rr", "rz", "v", "vd", "y", "e", "o", "m", "q", "t", "f"}
+    {
+        "p",
+        "c",
+        "u",
+        "uj",
+        "ul",
+        "ud",
+        "uv",
+        "uz",
+        "ug",
+        "r",
+        "rr",
+        "rz",
+        "v",
+        "vd",
+        "y",
+        "e",
+        "o",
+        "m",
+        "q",
+        "t",
+        "f",
+        "i",
+    }
 )
 _LOCAL_STOP_WORDS = frozenset(
     [
@@ -875,6 +898,8 @@ def _name_start(
                 text[s - gap : s] not in _NAME_STOP
                 and text[s - gap : s] not in _GENERIC_WORDS
                 and not (gap_tokens and gap_tokens[0].tag == "m" and _COUNTED.search(gap_tokens[0].word))
+                # 延河湾社区|长者食堂由|社区党委, 南市街道|还把|社区食堂: a function word inside ends the claim
+                and not any(t.word in _GAP_STOP_WORDS and t.start > s - gap for t in gap_tokens)
                 and (
                     not any(len(t.word) > 1 and t.tag not in _NAME_TAGS | {"m"} for t in gap_tokens)
                     or _repeated_name(text, s - gap, s + len(suffix))
@@ -958,6 +983,8 @@ def _name_start(
     return pos
 
 
+# Function words that never sit inside a name (秋|那|当村 keeps its 那, a pronoun to jieba).
+_GAP_STOP_WORDS = frozenset("由把还将在和与及并又也就都才被让给向从对")
 # 岸堤镇|一位|村党支部书记: a numeral with its measure word after a place is a count, not a name.
 _COUNTED = re.compile(r"[位个名家所座条户]")
 

@@ -216,3 +216,13 @@ def test_categories_of_compound_and_a_place_doing_things_somewhere() -> None:
     assert _regions(text) == ["安泰小区"]
     text = "本报讯 恭城瑶族自治县推进红色物业。\n\n恭城镇在6个城市社区推行“红色物业”，覆盖小区43个。"
     assert _regions(text) == ["恭城镇", "恭城镇"]
+
+
+def test_function_words_and_idioms_are_never_inside_a_name() -> None:
+    text = "本报讯 宝塔区推进助餐。\n\n延河湾社区长者食堂由社区党委牵头运营，日均就餐190余人次。"
+    assert _regions(text) == ["延河湾社区"]
+    text = "本报讯 保靖县推进志愿服务。\n\n清水坪镇成立了志愿服务队，今年以来镇里组织活动32次。"
+    assert _regions(text) == ["清水坪镇"]
+    # 秋|那|当村: a pronoun to jieba, yet part of the village's name after its town.
+    text = "本报讯 贡山县推进强边固防。\n\n在丙中洛镇秋那当村，合作社发展林下草果1400亩。"
+    assert _regions(text) == ["秋那当村"]
