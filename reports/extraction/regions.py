@@ -690,10 +690,13 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         elif m.group("compound"):
             level = "compound"
         places.append(Place(s, m.end(), m.group(), level, anaphor=True))
+        for i in range(s, m.end()):
+            taken[i] = True
+    _bare_level_agents(text, places, taken, tokens, starts)
     places.sort(key=lambda p: (p.start, p.end))
     _dedupe(places)
     for p in places:
-        p.subject = _is_subject(text, p, places)
+        p.subject = _is_subject(text, p, places) or _agent_of_verb(text, p, tokens, starts)
     _resolve(places)
     return places
 
@@ -1316,6 +1319,37 @@ def _is_subject(text: str, p: Place, places: list[Place]) -> bool:
 
 # 全区487个…, 成华区全部14个街道, 该镇的3个村: a count of the place's own units right after it.
 _COUNT_AFTER_PLACE = re.compile(r"(?:全部|所有|的)?(?:\d|[二三四五六七八九十两][十百千万]?[个名家户所条项])")
+
+
+def _agent_of_verb(text: str, p: Place, tokens: list[Token], starts: list[int]) -> bool:
+    """近两年新塘村确定…: a place right before a verb, with no verb between the clause start and it,
+    is the verb's agent (走访新塘村了解… has 走访 before it, so there it is an object)."""
+    i = bisect_right(starts, p.end - 1)
+    if i >= len(tokens) or tokens[i].start != p.end or tokens[i].tag != "v":
+        return False
+    k = p.start - 1
+    while k >= 0 and text[k] not in _CLAUSE_BREAK:
+        k -= 1
+    lo = bisect_right(starts, k)
+    return not any(t.tag in ("v", "vn", "p") for t in tokens[lo:] if t.start < p.start)
+
+
+_BARE_LEVEL_WORDS = {"小区": "compound", "社区": "community", "街道": "street"}
+
+
+def _bare_level_agents(
+    text: str, places: list[Place], taken: list[bool], tokens: list[Token], starts: list[int]
+) -> None:
+    """改造后,小区更换雨污管网…: the level word alone opening a clause, its verb right after, stands
+    for the one just named (the fixed lists of _ANAPHOR_RE cannot name every verb)."""
+    for word, level in _BARE_LEVEL_WORDS.items():
+        for m in re.finditer(word, text):
+            s, e = m.start(), m.end()
+            if any(taken[s:e]) or not (s == 0 or text[s - 1] in _SENTENCE_BREAK + "，,"):
+                continue
+            i = bisect_right(starts, e - 1)
+            if i < len(tokens) and tokens[i].start == e and tokens[i].tag == "v":
+                places.append(Place(s, e, word, level, anaphor=True))
 
 
 def _chain_end(p: Place, places: list[Place]) -> int:

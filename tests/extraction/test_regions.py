@@ -226,3 +226,13 @@ def test_function_words_and_idioms_are_never_inside_a_name() -> None:
     # 秋|那|当村: a pronoun to jieba, yet part of the village's name after its town.
     text = "本报讯 贡山县推进强边固防。\n\n在丙中洛镇秋那当村，合作社发展林下草果1400亩。"
     assert _regions(text) == ["秋那当村"]
+
+
+def test_a_place_right_before_its_verb_and_a_bare_level_word_with_one() -> None:
+    text = "本报讯 临泉县推进组织建设。\n\n近两年新塘村确定入党积极分子11名。"
+    assert _regions(text) == ["新塘村"]
+    text = "本报讯 宝塔区推进改造。\n\n东苑小区建于上世纪80年代。改造后，小区更换雨污管网1.2公里，新增停车位64个。"
+    assert _regions(text) == ["东苑小区", "东苑小区"]
+    # An object after its verb is not the agent of the next one.
+    text = "本报讯 临泉县推进帮扶。\n\n工作队走访新塘村了解情况，全县建成驿站12个。"
+    assert _regions(text) == ["临泉县"]
