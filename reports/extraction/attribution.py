@@ -53,7 +53,7 @@ _PARTICIPATE_AFTER = ("参与", "参加", "加入", "投身")
 _FOUND_BEFORE = re.compile(r"(?:摸排出|排查出|梳理出|找到了?|摸清了?|发现了?)[^，,。；;]{0,14}$")
 # 为…N名…提供/发放: the people something was done for.
 _SERVED_BEFORE = re.compile(r"为[^，,。；;]{0,14}$")
-_SERVE_AFTER = ("提供", "发放", "送去", "送上", "办理", "解决")
+_SERVE_AFTER = ("提供", "发放", "送", "办理", "解决", "上门", "开展")
 
 
 # The change itself right before the figure: 同比下降41%, 增长了18.2%, 提高5个百分点 (not 提高到).
@@ -208,7 +208,9 @@ class Attributor:
             return None, 0.0  # 表彰优秀共产党员120名, 处置不合格党员9名: people acted upon, neither roll nor turnout
         # Who is counted: the phrase after the number, or when that names no people (1200余人次深入基层)
         # the noun right before it.
-        who = subject if c.subject_after is False or _has(subject, _PEOPLE_WORDS) else subject + before[-8:]
+        # 入户 holds 户 but names an act (2100余人次入户征求意见), not the people counted.
+        names_people = _has(subject.replace("入户", ""), _PEOPLE_WORDS)
+        who = subject if c.subject_after is False or names_people else subject + before[-8:]
         cadre = _has(who, cat.CADRE_WORDS)
         masses = _has(who, cat.MASSES_WORDS) and not cadre
         # The verb closest to the number governs it: 发动党员3760名带动1.5万名群众.

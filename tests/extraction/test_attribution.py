@@ -180,6 +180,9 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("村里还建起党员示范茶园5个", "model_units"),
         ("帮助解决实际困难71件", "problems_solved"),
         ("收集意见建议560条，已办结508条", "problems_solved"),
+        ("组织党员志愿者2100余人次入户征求意见", "members_mobilized"),
+        ("为行动不便的62位独居老人送餐", "beneficiaries"),
+        ("享受助餐补贴的老年人超过5000名", "beneficiaries"),
         # 志愿服务 taken part in is an activity, not a service people benefit from.
         ("带动居民参与志愿服务2.3万人次", "event_participants"),
         ("为老人提供志愿服务3000余人次", "beneficiaries"),
