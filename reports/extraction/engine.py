@@ -194,7 +194,9 @@ class Extractor:
         if d.in_title(s) or d.in_short_quote(s):
             return None  # numbers inside names of documents, slogans and programmes
         if before.endswith("第") or (
-            before.endswith(("前", "后", "头")) and num.unit == "人" and num.written_unit in ("名", "位")
+            before.endswith(("前", "后", "头", "上升", "下降", "前进", "后退", "提升"))
+            and num.unit == "人"
+            and num.written_unit in ("名", "位")
         ):
             return None  # ordinals and rankings: 第33次, 前10名
         if re.match(r"(?:以上|以下|以内|及以上|及以下)的", after):
@@ -217,7 +219,7 @@ class Extractor:
             return None  # 分3批次: how the work was split, not a count of it
         if num.unit == "期" and re.match(r"^(?:工程|项目|建设|改造|规划|用地)", after):
             return None  # 一期工程 is a phase, not a count
-        if num.unit in ("米", "公里", "千米") and re.search(r"[长宽高深]$", before):
+        if num.unit in ("米", "公里", "千米") and re.search(r"(?:[长宽高深]|海拔)$", before):
             return None  # a dimension of one object
         if num.chinese:
             return self._keep_chinese(num, d, cs)

@@ -23,6 +23,7 @@ SUFFIX_LEVEL: dict[str, str] = {
     "嘎查": "community",
     "盟": "city",
     "旗": "district",
+    "州": "city",  # 黔东南州, 湘西州: an autonomous prefecture's short name
     "示范区": "district",
     "开发区": "district",
     "高新区": "district",
@@ -82,6 +83,7 @@ _GENERIC_WORDS = frozenset(
         "牧区",
         "矿区",
         "老区",
+        "苏区",
         "禁区",
         "误区",
         "盲区",
@@ -628,6 +630,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             continue  # the suffix sits inside a longer word: 城市, 市场, 社区治理 (but 苏|村镇 above)
         if len(suffix) == 1 and text[e : e + 1] in "场民容貌域别间块级庄":
             continue  # 市场, 区域, 村级 …
+        if suffix == "州" and (len(stem) < 2 or text[e : e + 1] in "市区县镇乡街村河路"):
+            continue  # 杭州 (one character) is named with 市; 苏州河, 郑州市 are other words
         if suffix in ("旗", "盟") and (
             len(stem) < 2
             or text[e : e + 1] in "帜手舰下袍杆鼓号员友军约主"
@@ -662,7 +666,13 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             and _common_word_stem(stem, name_start, starts, tokens)
         ):
             continue  # 紧邻锦江的老城街道: a description of the street, not its name
-        if suffix == "小区" and name_start not in place_ends and not _proper_compound(stem, name_start, tokens, starts):
+        described = text.startswith(_DESCRIBED_AFTER, e) and len(stem) == 2 and stem not in _GENERIC_COMPOUND_STEMS
+        if (
+            suffix == "小区"
+            and name_start not in place_ends
+            and not _proper_compound(stem, name_start, tokens, starts)
+            and not described  # 绿荫小区共有楼房23栋: named with an ordinary word, then described
+        ):
             continue  # 星级小区, 花园小区: a kind of compound, not one by name
         spec = index.lookup(name)
         places.append(Place(name_start, e, name, SUFFIX_LEVEL[suffix], spec.key if spec else None))
@@ -867,6 +877,11 @@ _LOCAL_STOP_WORDS = frozenset(
         "共",
         "则",
         "先后",
+        "本月",
+        "上月",
+        "当月",
+        "每月",
+        "次月",
         "已经",
         "正在",
         "全面",
@@ -955,6 +970,8 @@ def _name_start(
             # Street, town and village names are often ordinary words to jieba (高新|园, 战旗).
             if (tok.tag in _LOCAL_STOP_TAGS or word in _LOCAL_STOP_WORDS) and not _local_name_part(tokens, ti):
                 break
+            if word.endswith("是") and len(word) > 1:
+                break  # 不远|就是|社区打造的…: a copula ends what came before
         elif tok.tag not in _NAME_TAGS or (
             single
             and (
@@ -1031,6 +1048,9 @@ def _bare_provinces(text: str, places: list[Place], taken: list[bool]) -> None:
                 taken[i] = True
 
 
+_DESCRIBED_AFTER = ("共有", "现有", "有楼", "有住户", "建于", "始建于", "位于", "占地", "是一个", "是典型")
+
+
 def _opens_name(text: str, pos: int) -> bool:
     return pos == 0 or text[pos - 1] in _NAME_OPENERS or text[pos - 1] == "在"
 
@@ -1089,7 +1109,7 @@ def _spread_learned_names(text: str, places: list[Place], taken: list[bool]) -> 
 _UNKNOWN_STOP = frozenset(_FUNCTION_CHARS + "原一二三四五六七八九十百千万两几多着了过又也还就都才被让给")
 # Tags a one-character village name may carry (余村: jieba reads 余 as a numeral).
 _ONE_CHAR_NAME_TAGS = frozenset({"m", "n", "ng", "nr", "ns", "nz", "zg", "j", "s", "g"})
-_NAME_OPENERS = "。!?！？;；,，:：、\n“‘(（—"
+_NAME_OPENERS = "。!?！？;；,，:：、\n“‘(（—）)．"  # （3）怡清社区：… opens with the list mark
 
 
 def _unknown_name(
@@ -1203,7 +1223,44 @@ def _common_noun_compound(tok: Token, suffix: str) -> bool:
 _COMPOUND_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "x", "j"})
 _COMPOUND_NAME_ENDS = tuple("苑园城府庭湾居邸里庄")
 _GENERIC_COMPOUND_STEMS = frozenset(
-    {"花园", "家园", "星级", "示范", "物业", "居民", "住宅", "安置", "老旧", "商品房", "红色物业"}
+    {
+        "花园",
+        "家园",
+        "星级",
+        "示范",
+        "物业",
+        "居民",
+        "住宅",
+        "安置",
+        "老旧",
+        "商品房",
+        "红色物业",
+        "城市",
+        "保障房",
+        "无物业",
+        "开放式",
+        "封闭式",
+        "单位",
+        "零散",
+        "散居",
+        "新建",
+        "样板",
+        "红色",
+        "精品",
+        "达标",
+        "周边",
+        "辖区",
+        "改造",
+        "已改造",
+        "待改造",
+        "试点",
+        "重点",
+        "全部",
+        "所有",
+        "其他",
+        "各个",
+        "多个",
+    }
 )
 
 

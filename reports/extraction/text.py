@@ -74,13 +74,19 @@ def compact(text: str) -> Compact:
     para_starts: list[int] = [0]
     prev_line = ""
     pos = 0
+    blank = False
     for raw in text.splitlines(keepends=True):
         line_start = pos
         pos += len(raw)
         stripped = raw.strip()
         if not stripped:
+            blank = True
             continue
-        if prev_line and _real_break(prev_line, stripped):
+        # A blank line between two lines is a paragraph break (a subheading with a comma in it,
+        # 支部领办，一镇一盘棋, is still a line of its own), unless the line before clearly runs on.
+        blank_break = blank and not prev_line.endswith(("，", ",", "、"))
+        blank = False
+        if prev_line and (blank_break or _real_break(prev_line, stripped)):
             # Keep one newline, mapped to the newline that ended the previous line.
             out.append("\n")
             index.append(max(0, line_start - 1))

@@ -236,3 +236,20 @@ def test_a_place_right_before_its_verb_and_a_bare_level_word_with_one() -> None:
     # An object after its verb is not the agent of the next one.
     text = "本报讯 临泉县推进帮扶。\n\n工作队走访新塘村了解情况，全县建成驿站12个。"
     assert _regions(text) == ["临泉县"]
+
+
+def test_list_marks_blank_lines_and_prefecture_short_names() -> None:
+    text = "清河街道接诉即办月报\n\n（2）花园社区：响应率100%。\n\n（3）怡清社区：响应率98%。"
+    assert _regions(text) == ["花园社区", "怡清社区"]
+    # A subheading with a comma is still its own line: 一盘棋 does not run into 丰源村.
+    text = "本报讯 共合镇推进合作社。\n\n支部领办，一镇一盘棋\n\n丰源村的变化，是合作社的缩影，全村入社486户。"
+    assert _regions(text) == ["丰源村"]
+    text = "本报讯 从江县推进乡村振兴。\n\n去年，黔东南州评选出100个“红旗村寨”。"
+    assert _regions(text) == ["黔东南州"]
+
+
+def test_ordinary_word_compound_names_when_described() -> None:
+    text = "本报讯 青枫社区推进治理。\n\n在青枫社区，建于1957年的绿荫小区共有楼房23栋、住户960户。"
+    assert _regions(text) == ["绿荫小区", "绿荫小区"]
+    text = "本报讯 清河街道推进供暖保障。\n\n围绕本月主题，街道提前对辖区63个老旧小区开展排查。"
+    assert _regions(text) == ["清河街道"]
