@@ -318,6 +318,8 @@ _NAME_STOP = frozenset(
 )
 # Words that never occur inside a place name but that jieba sometimes tags as nouns.
 _BAD_IN_NAME = (
+    "中央",  # 原中央苏区县: a historical designation, not a name
+    "苏区",
     "届",  # 新一届村“两委”: the term of office, not a village
     "一届",
     "本届",
@@ -481,7 +483,7 @@ _HIGHER_PLACE_TAIL = re.compile(r"(?<=在)[\u4e00-\u9fff]{1,6}(?:街道|镇|乡|
 _SENTENCE_BREAK = "。!?！？;；\n"
 
 _ANAPHOR_RE = re.compile(
-    r"(?P<det>全|该|本|此)(?P<lvl>街道办事处|街道|社区|示范区|开发区|小区|苏木|嘎查|区|县|旗|盟|市|镇|乡|村)"
+    r"(?P<det>全|该|本|此)(?P<lvl>街道办事处|街道|社区|示范区|开发区|小区|苏木|嘎查|区|县|旗|盟|市|省|镇|乡|村)"
     r"|(?P<organ>区委|县委|市委|区政府|县政府|市政府|街道党工委|镇党委|乡党委|社区党委|社区党总支|村党支部|村党总支|"
     r"区纪委|县纪委|街道办事处|村党委|村委会|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里|"
     r"旗委|旗政府|盟委|苏木党委|嘎查党支部|嘎查党总支)"
@@ -504,6 +506,7 @@ _ANAPHOR_LEVEL = {
     "区": "district",
     "县": "district",
     "市": "city",
+    "省": "province",
     "镇": "street",
     "乡": "street",
     "村": "community",

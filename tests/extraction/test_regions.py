@@ -253,3 +253,10 @@ def test_ordinary_word_compound_names_when_described() -> None:
     assert _regions(text) == ["绿荫小区", "绿荫小区"]
     text = "本报讯 清河街道推进供暖保障。\n\n围绕本月主题，街道提前对辖区63个老旧小区开展排查。"
     assert _regions(text) == ["清河街道"]
+
+
+def test_quan_sheng_and_historical_designations() -> None:
+    text = "本报讯 海伦市推进合作社。\n\n据黑龙江省委组织部统计，全省村党组织领办合作社已达1.3万余个。"
+    assert _regions(text) == ["黑龙江省"]
+    text = "本报讯 寻乌县推进产业振兴。\n\n寻乌县地处赣粤闽三省交界，是原中央苏区县。全县发放奖补资金3860余万元。"
+    assert _regions(text) == ["寻乌县"]
