@@ -210,7 +210,8 @@ class Attributor:
         # the noun right before it.
         # 入户 holds 户 but names an act (2100余人次入户征求意见), not the people counted.
         names_people = _has(subject.replace("入户", ""), _PEOPLE_WORDS)
-        who = subject if c.subject_after is False or names_people else subject + before[-8:]
+        # A phrase naming no people (在职党员回社区报到1560名: 社区报到) widens to the words before it.
+        who = subject if names_people else subject + before[-8:]
         cadre = _has(who, cat.CADRE_WORDS)
         masses = _has(who, cat.MASSES_WORDS) and not cadre
         # The verb closest to the number governs it: 发动党员3760名带动1.5万名群众.
@@ -294,6 +295,8 @@ class Attributor:
         )
         if solve < 0 and matter_unit and settled_after:
             return "problems_solved", 0.7  # 28起纠纷全部在院坝化解: the settling verb follows
+        if matter_unit and re.search(r"(?:办结|化解|办理完成|整改到位)$", before):
+            return "problems_solved", 0.6  # 本月按期办结1241件: 办结 settles a case whatever it is called
         if solve < 0:
             # 议定事项135件,已实施完成118件: a listed matter reported as carried out.
             done = _has(before[-6:], cat.DONE_VERBS) and matter_unit

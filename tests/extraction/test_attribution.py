@@ -183,6 +183,9 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("组织党员志愿者2100余人次入户征求意见", "members_mobilized"),
         ("为行动不便的62位独居老人送餐", "beneficiaries"),
         ("享受助餐补贴的老年人超过5000名", "beneficiaries"),
+        ("在职党员回社区报到1560名，参与供暖巡查", "members_mobilized"),
+        ("选派工作队员562名，结对帮扶脱贫户和监测户1.36万户", "beneficiaries"),
+        ("受理派单1302件。本月按期办结1241件", "problems_solved"),
         # 志愿服务 taken part in is an activity, not a service people benefit from.
         ("带动居民参与志愿服务2.3万人次", "event_participants"),
         ("为老人提供志愿服务3000余人次", "beneficiaries"),
