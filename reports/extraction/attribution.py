@@ -344,6 +344,8 @@ class Attributor:
             if not code or _has(subject[pos:], _PERSON_NOUNS):
                 # 村党组织书记 counts people; 党组织领办合作社 counts co-operatives: the last noun decides.
                 return None, 0.0
+            if code == "service_centers" and _has(subject, ("电商", "快递", "物流", "直播")):
+                return None, 0.0  # 村级电商服务站: a business outlet, not a 党群/便民 service centre
             return code, 0.85
         is_material = _has(subject, cat.MATERIAL_NOUNS) and (
             _has(c.clause_before, cat.DISTRIBUTE_VERBS) or "宣传" in subject

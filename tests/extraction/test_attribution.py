@@ -186,6 +186,7 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("在职党员回社区报到1560名，参与供暖巡查", "members_mobilized"),
         ("选派工作队员562名，结对帮扶脱贫户和监测户1.36万户", "beneficiaries"),
         ("受理派单1302件。本月按期办结1241件", "problems_solved"),
+        ("镇里建起直播电商服务站8个", None),
         # 志愿服务 taken part in is an activity, not a service people benefit from.
         ("带动居民参与志愿服务2.3万人次", "event_participants"),
         ("为老人提供志愿服务3000余人次", "beneficiaries"),
