@@ -44,8 +44,9 @@ RECORD_FIELDS = {
                 ("blind4", 0.81),
                 ("blind5", 0.90),
                 ("blind6", 0.82),
-                ("blind7", 0.78),
+                ("blind7", 0.82),
                 ("blind8", 0.87),
+                ("blind9", 0.85),
             ]
         ),
     ],
