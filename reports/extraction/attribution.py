@@ -191,7 +191,8 @@ class Attributor:
         before = _mask(c.before)
         if "吸引" in before and not _has(after[:10], _PARTICIPATE_AFTER):
             before = before.replace("吸引", "□□")  # 吸引游客, 吸引人才入驻: attracted, not mobilised
-        if _has(_mask(subject) + before, cat.JOB_WORDS) and not _has(subject, ("群众", "党员", "干部")):
+        visited = _has(before, cat.VISIT_VERBS)  # 摸排外出务工人员2.3万人: people visited, not jobs
+        if _has(_mask(subject) + before, cat.JOB_WORDS) and not _has(subject, ("群众", "党员", "干部")) and not visited:
             return "jobs", 0.85
         if _has(_mask(after[:14]), ("就业", "务工", "上岗")) and not _has(subject, ("党员", "干部")):
             return "jobs", 0.75  # 带动300余名村民在家门口就业
@@ -211,7 +212,7 @@ class Attributor:
         # 入户 holds 户 but names an act (2100余人次入户征求意见), not the people counted.
         names_people = _has(subject.replace("入户", ""), _PEOPLE_WORDS)
         # A phrase naming no people (在职党员回社区报到1560名: 社区报到) widens to the words before it.
-        who = subject if names_people else subject + before[-8:]
+        who = subject if names_people else subject + before[-12:]
         cadre = _has(who, cat.CADRE_WORDS)
         masses = _has(who, cat.MASSES_WORDS) and not cadre
         # The verb closest to the number governs it: 发动党员3760名带动1.5万名群众.
@@ -269,13 +270,13 @@ class Attributor:
             if _has(before, ("抽调", "下沉", "选派", "派驻", "下派")):
                 return "members_mobilized", 0.6
             return None, 0.0
-        if _has(subject + before, ("发展党员", "新发展")) and "党员" in subject + before:
+        if _has(subject + before, ("发展党员", "新发展", "发展新党员", "新党员")) and "党员" in subject + before:
             return None, 0.0  # newly recruited members are a flow the catalogue has no code for
         if _has(subject, _IN_SERVICE_MEMBERS) or _MEMBER_ROLE.search(subject):
             return "members_mobilized", 0.7  # 两千余名在职党员志愿者每天…: members serving, not the roll
         if subject.endswith("志愿者") and not cadre:
             return "masses_mobilized", 0.6  # 注册志愿者1.2万余名: residents who volunteer
-        if subject.endswith("党员") or _has(subject, ("正式党员", "预备党员", "在册党员")):
+        if subject.endswith("党员") or _has(subject, ("正式党员", "预备党员", "在册党员", "党员总数", "党员人数")):
             return "party_members", 0.75
         if _has(subject, ("受众", "学员", "听众", "参训")):
             return "event_participants", 0.75

@@ -264,6 +264,9 @@ class Extractor:
         if local_start > cs and not before.strip(_COORDINATORS):
             # 走访居民1.35万户、3.9万人: a figure joined to the one before shares its verb.
             before = t[cs : num.start]
+        elif local_start > cs and before.endswith("的") and not any(ch in before for ch in "，,；;"):
+            # 走遍了全村11个村民小组的426户人家: the figure before only qualifies this one's noun.
+            before = t[cs : num.start]
         elif local_start > cs and before.startswith("、") and num.unit in _PEOPLE_UNITS:
             # 选派驻村第一书记41名、驻村工作队员96名: list items share the clause's verb.
             before = t[cs : num.start]

@@ -881,6 +881,13 @@ _LOCAL_STOP_WORDS = frozenset(
         "则",
         "先后",
         "本月",
+        "现在",
+        "目前",
+        "如今",
+        "当前",
+        "此前",
+        "以前",
+        "过去",
         "上月",
         "当月",
         "每月",
@@ -955,6 +962,13 @@ def _name_start(
         word = tok.word
         if word in _GENERIC_WORDS and pos < s:
             break  # 红嫂|家乡|马牧池乡: a common place noun in front is not part of the name
+        if suffix in ("街道", "社区", "街道办事处") and pos == s and word in ("路", "街", "巷"):
+            pos = tok.start  # 前进|街|街道, 解放|路|社区: a road names the street, whatever its first word is
+            ti -= 1
+            if ti >= 0 and _compound_name_word(tokens[ti], pos, allow_verb=True):
+                pos = tokens[ti].start
+                ti -= 1
+            continue
         if suffix == "小区" and pos == s and word in _COMPOUND_NAME_ENDS:
             pos = tok.start  # 河畔|里|小区: 里, 苑, 园 end compound names whatever jieba tags them
             ti -= 1
@@ -1280,12 +1294,12 @@ def _proper_compound(stem: str, offset: int, tokens: list[Token], starts: list[i
     return any(tk.tag in _COMPOUND_NAME_TAGS for tk in tokens[lo:hi])
 
 
-def _compound_name_word(tok: Token, end: int) -> bool:
+def _compound_name_word(tok: Token, end: int, allow_verb: bool = False) -> bool:
     return (
         tok.end == end
         and len(tok.word) == 2
         and all(_PLACE_CHAR.match(ch) for ch in tok.word)
-        and tok.tag not in _LOCAL_STOP_TAGS
+        and (tok.tag not in _LOCAL_STOP_TAGS or (allow_verb and tok.tag == "v"))
         and tok.word not in _NAME_STOP
         and tok.word not in _LOCAL_STOP_WORDS
     )

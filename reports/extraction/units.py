@@ -63,6 +63,8 @@ _UNIT_TABLE: dict[str, tuple[str, float]] = {
     "台套": ("台套", 1),
     "台": ("台", 1),
     "辆": ("辆", 1),
+    "头": ("头", 1),
+    "袋": ("袋", 1),
     "艘": ("艘", 1),
     "倍": ("倍", 1),
     "部": ("部", 1),
@@ -134,6 +136,7 @@ BAD_NEXT: dict[str, str] = {
     "项": "目",
     "元": "旦素",
     "部": "门署分队长委位件级",
+    "头": "条版号等脑发衔部目像戏",
 }
 
 # Units that count people, money and so on; the engine uses the class, not the exact unit.

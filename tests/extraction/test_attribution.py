@@ -187,6 +187,12 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("选派工作队员562名，结对帮扶脱贫户和监测户1.36万户", "beneficiaries"),
         ("受理派单1302件。本月按期办结1241件", "problems_solved"),
         ("镇里建起直播电商服务站8个", None),
+        ("他用3个月时间走遍了全村11个村民小组的426户人家", "households_visited"),
+        ("走访农户4.2万户，摸排外出务工人员2.3万人", "people_visited"),
+        ("把1280余名党员编进了小区网格", "members_mobilized"),
+        ("今年村里发展新党员2名", None),
+        ("截至9月底，全区党员总数达到4.26万名", "party_members"),
+        ("组织党员志愿者下沉小区860余人", "members_mobilized"),
         # 志愿服务 taken part in is an activity, not a service people benefit from.
         ("带动居民参与志愿服务2.3万人次", "event_participants"),
         ("为老人提供志愿服务3000余人次", "beneficiaries"),

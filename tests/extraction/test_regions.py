@@ -260,3 +260,10 @@ def test_quan_sheng_and_historical_designations() -> None:
     assert _regions(text) == ["黑龙江省"]
     text = "本报讯 寻乌县推进产业振兴。\n\n寻乌县地处赣粤闽三省交界，是原中央苏区县。全县发放奖补资金3860余万元。"
     assert _regions(text) == ["寻乌县"]
+
+
+def test_streets_named_after_roads_and_time_words_before_a_village() -> None:
+    text = "前进街街道：网格里有了“红马甲”\n\n前进街街道辖区常住人口约3.2万人，街道党工委组建志愿服务队28支。"
+    assert _regions(text) == ["前进街街道", "前进街街道"]
+    text = "本报讯 五山镇推进集体经济。\n\n在茶园村，现在村集体一年收入80多万元。"
+    assert _regions(text) == ["茶园村"]
