@@ -47,6 +47,7 @@ RECORD_FIELDS = {
                 ("blind7", 0.82),
                 ("blind8", 0.87),
                 ("blind9", 0.85),
+                ("blind10", 0.92),
             ]
         ),
     ],
