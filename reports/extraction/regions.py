@@ -371,6 +371,12 @@ _BAD_IN_NAME = (
     "书记",
     "主任",
     "领导",
+    "记者",
+    "村民",
+    "居民",
+    "调整",
+    "优化",
+    "细数",
 )
 _STOP_TAGS = frozenset(
     {
@@ -778,6 +784,9 @@ _FACILITY_NOUNS = (
 )
 # Status and category words that make X村/X社区/X镇 a kind of place (重点村, 软弱涣散村, 强村).
 _GENERIC_LOCAL_MODIFIERS = (
+    "大",  # 产茶大镇, 人口大村: a big one of its kind
+    "强",
+    "名",
     "重点",
     "涣散",
     "薄弱",

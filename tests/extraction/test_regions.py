@@ -267,3 +267,21 @@ def test_streets_named_after_roads_and_time_words_before_a_village() -> None:
     assert _regions(text) == ["前进街街道", "前进街街道"]
     text = "本报讯 五山镇推进集体经济。\n\n在茶园村，现在村集体一年收入80多万元。"
     assert _regions(text) == ["茶园村"]
+
+
+def test_quan_shi_in_a_citys_summary_is_the_city() -> None:
+    # 瑞金市 is a county-level city named in one paragraph; 全市 in later paragraphs of 赣州's
+    # summary is 赣州市, while right after 瑞金市 it is 瑞金市.
+    text = (
+        "赣州市基层党建工作综述\n\n今年以来，赣州市坚持大抓基层。\n\n"
+        "瑞金市推行积分管理，全市建成驿站12个。\n\n"
+        "（二）推动在职党员“双报到”。全市在职党员到社区报到3.2万名。"
+    )
+    assert _regions(text) == ["瑞金市", "赣州市"]
+
+
+def test_descriptions_and_people_are_no_place_names() -> None:
+    text = "本报讯 双江县推进茶产业。\n\n勐库镇是双江县的产茶大镇，全镇有茶园12万亩。"
+    assert _regions(text) == ["勐库镇"]
+    text = "本报讯 光山县推进乡村振兴。\n\n2023年以来共调整优化村党组织书记43名。"
+    assert _regions(text) == ["光山县"]
