@@ -5,6 +5,11 @@ import shutil
 
 import pytest
 
+from metrics.catalogue import sync_catalogue
+from metrics.forms import default_month
+from tests.factories import PASSWORD
+from tests.reports.conftest import SAMPLE
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run beside
 # one unless told that this is deliberate. Only the browser tests are affected.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -49,3 +54,26 @@ def login(page, live_server, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def open_street_projects_form(page, live_server, world) -> tuple[str, str]:
+    """Street staff log in and open this month's 项目建设 form the way they would: 数据填报, then
+    the form's link. Returns (month, form path)."""
+    sync_catalogue()  # transactional tests start from an emptied database
+    month = f"{default_month():%Y-%m}"
+    form_path = f"/returns/{world.street_a.pk}/projects/{month}/"
+    login(page, live_server, "street_editor_a", PASSWORD)
+    page.click("text=数据填报")
+    page.click(f"a[href='{form_path}']")
+    return month, form_path
+
+
+def submit_sample_report(page, world) -> None:
+    """Submit the sample news report for 金海路街道 through 新闻报道 → 提交报道."""
+    page.click("nav.mainnav >> text=新闻报道")
+    page.click("text=提交报道")
+    page.fill("#id_title", "金海路街道走访报道")
+    page.fill("#id_published", "2024-03-31")
+    page.select_option("#id_region", str(world.street_a.pk))
+    page.fill("#id_text", SAMPLE)
+    page.click("button[type=submit].primary")

@@ -6,13 +6,10 @@ import subprocess
 
 import pytest
 
-from metrics.catalogue import sync_catalogue
-from metrics.forms import default_month
 from metrics.models import DataValue, MonthlyReturn
 from reports.models import Report
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_street_projects_form, submit_sample_report
 from tests.factories import PASSWORD
-from tests.reports.conftest import SAMPLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,14 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_month_and_report_to_approval_dashboard_and_pdf(
     live_server, browser, page, world, street_editor_a, approver_a, tmp_path
 ):
-    sync_catalogue()  # transactional tests start from an emptied database
-    month = f"{default_month():%Y-%m}"
-    form_path = f"/returns/{world.street_a.pk}/projects/{month}/"
-
     # Street staff fill the month's 项目建设 form and submit it.
-    login(page, live_server, "street_editor_a", PASSWORD)
-    page.click("text=数据填报")
-    page.click(f"a[href='{form_path}']")
+    month, form_path = open_street_projects_form(page, live_server, world)
     page.fill("#v_projects", "3")
     page.fill("#v_projects_completed", "1")
     page.fill("#v_jobs", "47")
@@ -36,13 +27,7 @@ def test_month_and_report_to_approval_dashboard_and_pdf(
     assert page.locator("[data-status]").inner_text() == "已提交"
 
     # They submit a news report, watch it parse, and accept its confident figures.
-    page.click("nav.mainnav >> text=新闻报道")
-    page.click("text=提交报道")
-    page.fill("#id_title", "金海路街道走访报道")
-    page.fill("#id_published", "2024-03-31")
-    page.select_option("#id_region", str(world.street_a.pk))
-    page.fill("#id_text", SAMPLE)
-    page.click("button[type=submit].primary")
+    submit_sample_report(page, world)
     page.wait_for_selector("#report-status [data-status=parsed]", timeout=15_000)
     page.click("text=审核数据")
     page.wait_for_selector("mark.mention")

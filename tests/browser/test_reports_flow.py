@@ -6,9 +6,8 @@ import pytest
 from metrics.models import DataValue
 from reports.models import Mention, Report
 from reports.services import report_requeue_stale
-from tests.browser.conftest import login
+from tests.browser.conftest import login, submit_sample_report
 from tests.factories import PASSWORD
-from tests.reports.conftest import SAMPLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,13 +31,7 @@ def broker_down():
 
 def test_submit_watch_parse_and_accept_with_the_keyboard(live_server, page, world, editor_a, broker_down):
     login(page, live_server, "editor_a", PASSWORD)
-    page.click("nav.mainnav >> text=新闻报道")
-    page.click("text=提交报道")
-    page.fill("#id_title", "金海路街道走访报道")
-    page.fill("#id_published", "2024-03-31")
-    page.select_option("#id_region", str(world.street_a.pk))
-    page.fill("#id_text", SAMPLE)
-    page.click("button[type=submit].primary")
+    submit_sample_report(page, world)
     page.wait_for_selector("#report-status [data-status=pending]")
 
     broker_down()  # the broker is back: the beat sweep queues the report, the page updates by itself

@@ -2,10 +2,8 @@
 
 import pytest
 
-from metrics.catalogue import sync_catalogue
-from metrics.forms import default_month
 from metrics.models import DataValue, MonthlyReturn
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_street_projects_form
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,14 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_street_staff_fill_submit_fix_and_the_district_approves(
     live_server, browser, page, world, street_editor_a, approver_a
 ):
-    sync_catalogue()  # transactional tests start from an emptied database
-    month = f"{default_month():%Y-%m}"
-    form_path = f"/returns/{world.street_a.pk}/projects/{month}/"
-
     # Street staff open 数据填报 and the 项目建设 form, and type with the keyboard only.
-    login(page, live_server, "street_editor_a", PASSWORD)
-    page.click("text=数据填报")
-    page.click(f"a[href='{form_path}']")
+    _month, form_path = open_street_projects_form(page, live_server, world)
     # Until returns.js has run, Enter would submit the form the browser's way: wait for it.
     page.wait_for_load_state("load")
     assert page.locator("[data-status]").inner_text() == "未开始"
