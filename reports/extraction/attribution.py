@@ -62,6 +62,11 @@ _GROWTH_BEFORE = re.compile(
 )
 
 
+def _served(c: Clue) -> bool:
+    """为…N名/户…提供/送去: the count is of whom something was done for."""
+    return bool(_SERVED_BEFORE.search(c.before)) and _has(c.after[:12], _SERVE_AFTER)
+
+
 def _mask(text: str) -> str:
     return _VERB_LOOKALIKES.sub(lambda m: "□" * len(m.group()), text)
 
@@ -133,7 +138,7 @@ class Attributor:
     def _households(self, c: Clue) -> tuple[str | None, float]:
         """户 counts households: visited, reached by a benefit, or brought in (带动茶农3800余户)."""
         before = _mask(c.before)
-        if _SERVED_BEFORE.search(c.before) and _has(c.after[:12], _SERVE_AFTER):
+        if _served(c):
             return "beneficiaries", 0.7  # 为86户困难家庭送去慰问金: the households served
         groups = (
             ("households_visited", cat.VISIT_VERBS),
@@ -200,7 +205,7 @@ class Attributor:
             return "jobs", 0.75  # 带动群众就近就业210人: the people counted are the jobs
         if "党员" in subject and _FOUND_BEFORE.search(before):
             return "party_members", 0.7  # 摸排出党员快递员312名: members found on the roll, not visited
-        if _SERVED_BEFORE.search(c.before) and _has(after[:12], _SERVE_AFTER):
+        if _served(c):
             return "beneficiaries", 0.7  # 为辖区80岁以上老人1360名提供助餐: the people served
         rest = after[len(subject) :] if c.subject_after and after.startswith(subject) else after
         if subject.endswith("党员") and _ORG_COMPOSITION.match(rest):

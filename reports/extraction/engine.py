@@ -136,7 +136,6 @@ class Extractor:
         periods = find_periods(ct)
         result = ExtractionResult()
         prev_end = -1
-        doc_main = main_place(places, 0, len(ct))
         for a_start, a_end, heading_end in articles:
             _widen_to_main(places, main_place(places, a_start, a_end, heading_end), comp, a_start, a_end)
         doc_main = main_place(places, 0, len(ct))
@@ -617,16 +616,16 @@ def _place_for(
 _POINT_START = re.compile(r"(?:(?<=[。；;\n])|^)[一二三四五六七八九十]是")
 
 
-def _widen_to_main(places: list[Place], doc_main: Place | None, comp: Compact, start: int, end: int) -> None:
+def _widen_to_main(places: list[Place], article_main: Place | None, comp: Compact, start: int, end: int) -> None:
     """全市 in a city's work summary is the city, not the county-level city named paragraphs ago.
 
-    A 全X whose antecedent lies in an earlier paragraph is re-pointed to the report's main place
-    when that place is of the same level; within its own paragraph it keeps the nearer place
-    (瑞金市……全市 means 瑞金市).
+    A 全X of the article [start, end) whose antecedent lies in an earlier paragraph is re-pointed
+    to the article's main place when that place is of the same level; within its own paragraph it
+    keeps the nearer place (瑞金市……全市 means 瑞金市).
     """
-    if doc_main is None:
+    if article_main is None:
         return
-    main = doc_main.resolved
+    main = article_main.resolved
     for p in places:
         if not start <= p.start < end:
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -1365,19 +1365,21 @@ def _starts_token(starts: list[int], pos: int) -> bool:
     return i >= 0 and starts[i] == pos
 
 
-def _clause_start(text: str, s: int) -> bool:
-    i = s - 1
+def _clause_begin(text: str, pos: int) -> int:
+    """Where the clause holding ``pos`` begins: just after the last clause break before it."""
+    i = pos - 1
     while i >= 0 and text[i] not in _CLAUSE_BREAK:
         i -= 1
-    return bool(_ADVERBIAL.match(text[i + 1 : s]))
+    return i + 1
+
+
+def _clause_start(text: str, s: int) -> bool:
+    return bool(_ADVERBIAL.match(text[_clause_begin(text, s) : s]))
 
 
 def _is_subject(text: str, p: Place, places: list[Place]) -> bool:
     """Whether a place is what its clause is about rather than a location or object."""
-    i = p.start - 1
-    while i >= 0 and text[i] not in _CLAUSE_BREAK:
-        i -= 1
-    prefix = text[i + 1 : p.start]
+    prefix = text[_clause_begin(text, p.start) : p.start]
     after = text[p.end : p.end + 1]
     title = _PERSON_TITLE.match(text, p.end) if p.anaphor else None
     if title and (text[p.start - 1 : p.start] in _LIST_MARKS or text[title.end() : title.end() + 1] in _LIST_MARKS):
@@ -1410,11 +1412,9 @@ def _agent_of_verb(text: str, p: Place, tokens: list[Token], starts: list[int]) 
     i = bisect_right(starts, p.end - 1)
     if i >= len(tokens) or tokens[i].start != p.end or tokens[i].tag != "v":
         return False
-    k = p.start - 1
-    while k >= 0 and text[k] not in _CLAUSE_BREAK:
-        k -= 1
-    lo = bisect_right(starts, k)
-    return not any(t.tag in ("v", "vn", "p") for t in tokens[lo:] if t.start < p.start)
+    lo = bisect_left(starts, _clause_begin(text, p.start))
+    hi = bisect_left(starts, p.start)
+    return not any(t.tag in ("v", "vn", "p") for t in tokens[lo:hi])
 
 
 _BARE_LEVEL_WORDS = {"小区": "compound", "社区": "community", "街道": "street"}
