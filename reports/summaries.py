@@ -504,7 +504,7 @@ def summary_request(
             summary.save()
     except IntegrityError:
         # An identical request got in between our look-up and this insert: use its rendering.
-        return Summary.objects.get(fingerprint=fingerprint, status__in=[Summary.Status.PENDING, Summary.Status.RUNNING])
+        return _in_flight(fingerprint)
     if background is None:
         background = summary_is_large(region)
     if background:
@@ -513,6 +513,11 @@ def summary_request(
         summary_generate(summary_id=summary.pk, content=content)
         summary.refresh_from_db()
     return summary
+
+
+def _in_flight(fingerprint: str) -> Summary:
+    """The one rendering of this selection under way (the database allows only one)."""
+    return Summary.objects.get(fingerprint=fingerprint, status__in=[Summary.Status.PENDING, Summary.Status.RUNNING])
 
 
 def _queue(summary: Summary) -> None:
@@ -531,9 +536,7 @@ def summary_retry(*, user, summary_id: int) -> Summary:
             )
     except IntegrityError:
         # The same selection is already being rendered again (someone asked for it anew).
-        return Summary.objects.get(
-            fingerprint=summary.fingerprint, status__in=[Summary.Status.PENDING, Summary.Status.RUNNING]
-        )
+        return _in_flight(summary.fingerprint)
     if changed:
         if summary_is_large(summary.region):
             _queue(summary)
