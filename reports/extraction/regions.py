@@ -599,16 +599,16 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             continue
         suffix = m.group()
         name_start = _name_start(text, tokens, starts, s, suffix, place_ends)
-        straddle = tokens[_token_at(starts, s)] if tokens else None
+        tok = tokens[_token_at(starts, s)] if tokens else None  # the word holding the suffix's start
         if (
-            straddle is not None
+            tok is not None
             and suffix in _LOCAL_SUFFIXES
-            and straddle.start <= s - 2 < s < straddle.end < e
-            and all(_PLACE_CHAR.match(ch) for ch in text[straddle.start : s])
+            and tok.start <= s - 2 < s < tok.end < e
+            and all(_PLACE_CHAR.match(ch) for ch in text[tok.start : s])
         ):
             # 新华社|区: jieba joined the name with the suffix's first character; the name is
             # everything from that word's start.
-            name_start = straddle.start
+            name_start = tok.start
         if name_start is None and suffix in ("街道", "街道办事处") and _extend_town_street(places, s, e, suffix):
             place_ends.add(e)  # 石湾镇|街道: a town turned street keeps 镇 in its name
             for i in range(s, e):
@@ -627,7 +627,6 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         stem = name[: -len(suffix)]
         if name in _GENERIC_WORDS or stem in _GENERIC_WORDS or _bad_stem(stem, name_start, tokens, starts):
             continue
-        tok = tokens[_token_at(starts, s)] if tokens else None
         if (
             tok is not None
             and tok.start < s
@@ -746,10 +745,6 @@ _FLAG_WORDS = (
     "加盟",
     "结盟",
     "同盟",
-    "全旗",
-    "本旗",
-    "该旗",
-    "全盟",
 )
 
 
