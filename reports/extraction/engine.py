@@ -10,6 +10,7 @@ from typing import Any
 from . import catalogue as cat
 from .attribution import Attributor, Clue, clean_subject
 from .campaigns import CampaignMatcher
+from .gazetteer import Gazetteer
 from .numbers import CN_DIGITS, NumberMatch, find_numbers
 from .periods import find_periods, period_of
 from .regions import Place, PlaceIndex, detect_places, main_place
@@ -91,9 +92,12 @@ class Extractor:
         indicators: list[IndicatorSpec] | None = None,
         places: list[PlaceSpec] | None = None,
         campaigns: list[CampaignSpec] | None = None,
+        gazetteer: Gazetteer | bool | None = True,
     ) -> None:
         self.attributor = Attributor(indicators)
-        self.places = PlaceIndex(places)
+        if gazetteer is True:
+            gazetteer = Gazetteer.load()
+        self.places = PlaceIndex(places, gazetteer or None)
         self.campaigns = CampaignMatcher(campaigns)
         # Region and campaign names become single tokens, so nouns around them segment cleanly.
         words = {name: "ns" for name in self.places.by_name if len(name) >= 3}
@@ -131,6 +135,7 @@ class Extractor:
         tokens = _segment_needed(ct, numbers)
         doc_state = _Doc(comp, tokens)
         places = [p for p in detect_places(ct, tokens, self.places) if not doc_state.in_short_quote(p.start)]
+        numbers = _outside_names(numbers, places)
         campaigns = self.campaigns.find(ct)
         articles = _articles(comp)
         periods = find_periods(ct)
@@ -424,6 +429,21 @@ def _segment_needed(text: str, numbers: list[NumberMatch]) -> list[Token]:
 
 
 _PEOPLE_UNITS = ("人", "人次")
+
+
+def _outside_names(numbers: list[NumberMatch], places: list[Place]) -> list[NumberMatch]:
+    """Digits inside a place's name are never a figure: 六盘水市 holds no 六盘, 三门峡 no 三门."""
+    named = [(p.start, p.end) for p in places if not p.anaphor and not p.bare]
+    if not named:
+        return numbers
+    starts = [s for s, _e in named]
+    out = []
+    for num in numbers:
+        i = bisect_right(starts, num.start) - 1
+        if i >= 0 and named[i][0] <= num.start and num.end <= named[i][1]:
+            continue
+        out.append(num)
+    return out
 
 
 def _same_measure(a: str, b: str) -> bool:

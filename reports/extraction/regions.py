@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
+from .gazetteer import Gazetteer
 from .segment import Token, dictionary_entry
 from .specs import PlaceSpec
 
@@ -163,6 +164,7 @@ _GENERIC_WORDS = frozenset(
         "试验区",
         "先行区",
         "城中村",
+        "嘎查村",
         "宜居村",
         "地区",
         "老城区",
@@ -529,6 +531,7 @@ class Place:
     subject: bool = False
     anaphor: bool = False  # 该街道办事处, 全区, 区委: stands for an earlier place
     bare: bool = False  # 示范区 alone: the short name of a full one
+    short: bool = False  # 重庆, 六盘水: a province or city by its usual short form
     antecedent: Place | None = None
 
     @property
@@ -549,9 +552,10 @@ def level_of_name(name: str) -> str:
 
 
 class PlaceIndex:
-    """Known PlaceSpecs, searchable by any of their names."""
+    """Known PlaceSpecs, searchable by any of their names, and the national gazetteer behind them."""
 
-    def __init__(self, places: list[PlaceSpec] | None) -> None:
+    def __init__(self, places: list[PlaceSpec] | None, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer
         self.by_name: dict[str, PlaceSpec] = {}
         for spec in places or ():
             for name in (spec.name, *spec.aliases):
@@ -614,12 +618,18 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             for i in range(s, e):
                 taken[i] = True
             continue
+        if name_start is None and index.gazetteer is not None:
+            name_start = _gazetteer_start(text, e, None, starts, place_ends, index)
         if name_start is None:
             if suffix in BARE_DISTRICTS and (
                 s == 0 or not _PLACE_CHAR.match(text[s - 1]) or s in place_ends or _bare_ok(text, s)
             ):
                 places.append(Place(s, e, suffix, "district", bare=True))
                 place_ends.add(e)
+            continue
+        if index.gazetteer is not None:
+            name_start = _gazetteer_start(text, e, name_start, starts, place_ends, index)
+        if name_start is None:
             continue
         if text.startswith(_PARTY_PREFIX, name_start) and e - name_start > len(_PARTY_PREFIX) + len(suffix) + 1:
             name_start += len(_PARTY_PREFIX)  # 中共肥西县(委): the Party's organ, the county is 肥西县
@@ -688,6 +698,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             taken[i] = True
         place_ends.add(e)
     _bare_provinces(text, places, taken)
+    if index.gazetteer is not None:
+        _short_forms(text, places, taken, index.gazetteer)
     _spread_learned_names(text, places, taken)
     place_ends = {p.end for p in places}
     for m in _ANAPHOR_RE.finditer(text):
@@ -715,11 +727,122 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
     _dedupe(places)
     for p in places:
         p.subject = _is_subject(text, p, places) or _agent_of_verb(text, p, tokens, starts)
+        if p.short and p.subject:
+            # 在杭州…的光山籍人才: a city by its short form is where people are, not the report's subject,
+            # unless it opens its clause (重庆：…, 天津累计…).
+            p.subject = _clause_begin(text, p.start) == p.start
     _resolve(places)
     return places
 
 
 _PARTY_PREFIX = "中共"
+# Characters after which a name may begin although jieba glued them to it (在王|村).
+_NAME_LEAD = "在到于从向对和与及、由把将"
+
+
+def _gazetteer_start(
+    text: str, e: int, guessed: int | None, starts: list[int], place_ends: set[int], index: PlaceIndex
+) -> int | None:
+    """Where the name ending at e begins, when the gazetteer or the region tree knows it.
+
+    A name the suffix rules found that the gazetteer (or the tree) knows stays as it is. Otherwise
+    the longest known name ending at e that begins a word wins: 原|甲村 is 甲村, and a village the
+    rules missed (王村, 石桥乡) is found. Unknown names keep the rules' guess.
+    """
+    gaz = index.gazetteer
+    if guessed is not None and (text[guessed:e] in gaz or text[guessed:e] in index.by_name):
+        return guessed
+    for name in gaz.names_ending_at(text, e):
+        start = e - len(name)
+        cut = _suffix_len(name)
+        stem = name[:-cut] if cut else ""
+        if not stem or name in _GENERIC_WORDS or stem in _GENERIC_WORDS:
+            continue
+        if guessed is not None and start > guessed and not all(ch in _NOT_NAME_HEAD for ch in text[guessed:start]):
+            continue  # 秋那当村 is a name of its own even if 那当村 is one too; 原|甲村 is 甲村
+        if guessed is None and _ordinary_word(stem):
+            continue  # 物流园区, 回村: the rules rejected an ordinary word that some division is named
+        if len(name) == 2 and not _opens_at(text, start, starts, place_ends, strict=True):
+            continue  # 王村 only where a name plainly begins, never inside a phrase (一村一品)
+        if _opens_at(text, start, starts, place_ends):
+            return start
+    return guessed
+
+
+# Characters a guessed name may carry in front of a known one that are no part of it (原甲村, 和乙村).
+_NOT_NAME_HEAD = frozenset("原在到于从向对和与及由把将的了是为全各该本每其")
+# jieba's tags of words a name can be made of; an ordinary word the rules rejected stays rejected.
+_PROPER_STEM_TAGS = frozenset({"nr", "ns", "nrt", "nrfg", "nz", "nt", "ng", "zg", "j", ""})
+
+
+def _ordinary_word(stem: str) -> bool:
+    return dictionary_entry(stem)[0] not in _PROPER_STEM_TAGS
+
+
+def _suffix_len(name: str) -> int:
+    m = _SUFFIX_RE.search(name, max(0, len(name) - 5))
+    while m is not None and m.end() != len(name):
+        m = _SUFFIX_RE.search(name, m.start() + 1)
+    return len(m.group()) if m else 0
+
+
+def _opens_at(text: str, pos: int, starts: list[int], place_ends: set[int], strict: bool = False) -> bool:
+    """Whether a name can begin at pos: after punctuation, a place, or a word boundary."""
+    if pos == 0 or pos in place_ends or not _PLACE_CHAR.match(text[pos - 1]):
+        return True
+    if text[pos - 1] in _NAME_LEAD:
+        return True
+    if strict:
+        return text[pos - 1] in _NAME_OPENERS
+    return _starts_token(starts, pos)
+
+
+# jieba's tag for place names; a short form (重庆, 六盘水) is a place only where jieba reads it as one.
+_SHORT_FORM_TAG = "ns"
+
+
+def _short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazetteer) -> None:
+    """Provinces, cities and counties named by their usual short form: 重庆, 天津, 六盘水, 嘉定."""
+    pattern = _short_form_pattern(gaz)
+    for m in pattern.finditer(text):
+        s, e = m.start(), m.end()
+        if any(taken[s:e]) or (s > 0 and _PLACE_CHAR.match(text[s - 1]) and text[s - 1] not in _NAME_LEAD):
+            continue
+        if e < len(text) and (_SUFFIX_RE.match(text, e) or text[e] in "委人籍" or text.startswith(_NAMED_AFTER, e)):
+            continue  # 重庆市 is found by its suffix; 天津人, 河南日报, 湖南大学 are other names
+        name = m.group()
+        tag, _freq = dictionary_entry(name)
+        if tag != _SHORT_FORM_TAG:
+            continue
+        rows = gaz.short_forms[name]
+        places.append(Place(s, e, name, gaz.level_of(rows[0]), short=True))
+        for i in range(s, e):
+            taken[i] = True
+
+
+# Words that make a province's or city's short form part of another name (河南日报, 四川大学).
+_NAMED_AFTER = ("日报", "晚报", "报", "卫视", "电视", "广播", "新闻", "网", "大学", "银行", "分行", "公司", "集团")
+_SHORT_FORM_RE: dict[int, re.Pattern[str]] = {}
+
+
+def _short_form_pattern(gaz: Gazetteer) -> re.Pattern[str]:
+    pattern = _SHORT_FORM_RE.get(id(gaz))
+    if pattern is None:
+        # Provinces and cities only: county short forms are too often ordinary words (新建, 三河).
+        names = sorted(
+            (
+                n
+                for n, rows in gaz.short_forms.items()
+                if dictionary_entry(n)[0] == _SHORT_FORM_TAG and gaz.level_of(rows[0]) in ("province", "city")
+            ),
+            key=len,
+            reverse=True,
+        )
+        pattern = re.compile("|".join(map(re.escape, names)))
+        _SHORT_FORM_RE[id(gaz)] = pattern
+    return pattern
+
+
 # Flags and leagues that are no banners or leagues (党旗, 流动红旗, 联盟); 战旗村 is still a village.
 _FLAG_WORDS = (
     "红旗",
