@@ -32,6 +32,7 @@ SUFFIX_LEVEL: dict[str, str] = {
     "管理区": "district",
     "街道": "street",
     "社区": "community",
+    "居民区": "community",  # Shanghai's and Zhejiang's name for a 社区
     "省": "province",
     "市": "city",
     "区": "district",
@@ -532,6 +533,7 @@ class Place:
     anaphor: bool = False  # 该街道办事处, 全区, 区委: stands for an earlier place
     bare: bool = False  # 示范区 alone: the short name of a full one
     short: bool = False  # 重庆, 六盘水: a province or city by its usual short form
+    full: str | None = None  # the gazetteer's full name of a short form (北海 -> 北海市)
     antecedent: Place | None = None
 
     @property
@@ -541,7 +543,7 @@ class Place:
     @property
     def canonical(self) -> str:
         target = self.resolved
-        return target.key or target.name
+        return target.key or target.full or target.name
 
 
 def level_of_name(name: str) -> str:
@@ -597,6 +599,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
                 taken[i] = True
     starts = [t.start for t in tokens]
     place_ends: set[int] = {p.end for p in places}
+    named = _names_in_text(text, index.gazetteer) if index.gazetteer is not None else set()
     for m in _SUFFIX_RE.finditer(text):
         s, e = m.start(), m.end()
         if taken[s] or taken[e - 1]:
@@ -619,7 +622,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
                 taken[i] = True
             continue
         if name_start is None and index.gazetteer is not None:
-            name_start = _gazetteer_start(text, e, None, starts, place_ends, index)
+            name_start = _gazetteer_start(text, e, None, starts, place_ends, index, named)
         if name_start is None:
             if suffix in BARE_DISTRICTS and (
                 s == 0 or not _PLACE_CHAR.match(text[s - 1]) or s in place_ends or _bare_ok(text, s)
@@ -628,7 +631,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
                 place_ends.add(e)
             continue
         if index.gazetteer is not None:
-            name_start = _gazetteer_start(text, e, name_start, starts, place_ends, index)
+            name_start = _gazetteer_start(text, e, name_start, starts, place_ends, index, named)
         if name_start is None:
             continue
         if text.startswith(_PARTY_PREFIX, name_start) and e - name_start > len(_PARTY_PREFIX) + len(suffix) + 1:
@@ -693,6 +696,17 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         ):
             continue  # 星级小区, 花园小区: a kind of compound, not one by name
         spec = index.lookup(name)
+        if index.gazetteer is not None and spec is None:
+            if _in_gazetteer(index.gazetteer, name):
+                if (
+                    SUFFIX_LEVEL[suffix] == "community"
+                    and len(stem) >= 2
+                    and _ordinary_word(stem)
+                    and not _named_parent(index.gazetteer, name, named)
+                ):
+                    continue  # 大型社区 is some village's name, but not of one this report is about
+            elif _unknown_place_word(stem, suffix):
+                continue
         places.append(Place(name_start, e, name, SUFFIX_LEVEL[suffix], spec.key if spec else None))
         for i in range(name_start, e):
             taken[i] = True
@@ -741,7 +755,13 @@ _NAME_LEAD = "在到于从向对和与及、由把将"
 
 
 def _gazetteer_start(
-    text: str, e: int, guessed: int | None, starts: list[int], place_ends: set[int], index: PlaceIndex
+    text: str,
+    e: int,
+    guessed: int | None,
+    starts: list[int],
+    place_ends: set[int],
+    index: PlaceIndex,
+    named: set[str],
 ) -> int | None:
     """Where the name ending at e begins, when the gazetteer or the region tree knows it.
 
@@ -750,7 +770,7 @@ def _gazetteer_start(
     rules missed (王村, 石桥乡) is found. Unknown names keep the rules' guess.
     """
     gaz = index.gazetteer
-    if guessed is not None and (text[guessed:e] in gaz or text[guessed:e] in index.by_name):
+    if guessed is not None and (_in_gazetteer(gaz, text[guessed:e]) or text[guessed:e] in index.by_name):
         return guessed
     for name in gaz.names_ending_at(text, e):
         start = e - len(name)
@@ -760,8 +780,8 @@ def _gazetteer_start(
             continue
         if guessed is not None and start > guessed and not all(ch in _NOT_NAME_HEAD for ch in text[guessed:start]):
             continue  # 秋那当村 is a name of its own even if 那当村 is one too; 原|甲村 is 甲村
-        if guessed is None and _ordinary_word(stem):
-            continue  # 物流园区, 回村: the rules rejected an ordinary word that some division is named
+        if guessed is None and _ordinary_word(stem) and not _named_parent(gaz, name, named):
+            continue  # 物流园区, 回村: an ordinary word that some division is named, but none named here
         if len(name) == 2 and not _opens_at(text, start, starts, place_ends, strict=True):
             continue  # 王村 only where a name plainly begins, never inside a phrase (一村一品)
         if _opens_at(text, start, starts, place_ends):
@@ -777,6 +797,52 @@ _PROPER_STEM_TAGS = frozenset({"nr", "ns", "nrt", "nrfg", "nz", "nt", "ng", "zg"
 
 def _ordinary_word(stem: str) -> bool:
     return dictionary_entry(stem)[0] not in _PROPER_STEM_TAGS
+
+
+def _named_parent(gaz: Gazetteer, name: str, named: set[str]) -> bool:
+    """Whether the report names a division above one of those called ``name`` (射阳县千秋镇联合村).
+
+    This is what makes an ordinary word a place: there are villages called 联合村 and 大型社区 all
+    over the country, but only a report about their township or county means one of them.
+    """
+    rows = gaz.rows(name) or gaz.rows(name[:-3]) if name.endswith("办事处") else gaz.rows(name)
+    # Only the county or township counts: a city holds too many villages of every common name.
+    return any(
+        gaz.name_of(a) in named for row in rows for a in gaz.ancestors(row) if gaz.level_of(a) in ("district", "street")
+    )
+
+
+def _names_in_text(text: str, gaz: Gazetteer) -> set[str]:
+    """Every gazetteer name of three or more characters that ends at a level suffix in the text."""
+    names: set[str] = set()
+    for m in _SUFFIX_RE.finditer(text):
+        names.update(gaz.names_ending_at(text, m.end(), min_len=3))
+        if len(m.group()) == 1 and m.group() in "县区市旗":
+            # 三江县 for 三江侗族自治县: a county's short form with its level word.
+            for cut in (2, 3):
+                for row in gaz.short_forms.get(text[max(0, m.start() - cut) : m.start()], ()):
+                    names.add(gaz.name_of(row))
+    for m in _short_form_pattern(gaz).finditer(text):
+        names.update(gaz.name_of(row) for row in gaz.short_forms[m.group()])
+    return names
+
+
+def _in_gazetteer(gaz: Gazetteer, name: str) -> bool:
+    """Known as written or in its formal form: 城北街道办事处 is the office of 城北街道."""
+    return name in gaz or (name.endswith("街道办事处") and name[:-3] in gaz)
+
+
+def _unknown_place_word(stem: str, suffix: str) -> bool:
+    """A name neither the gazetteer nor the tree knows, made of no proper name: 大型社区, 市县乡.
+
+    Real divisions are in the gazetteer; what remains for the suffix rules is units below the
+    village (小区) and new names, which are proper words, not adjectives, verbs or level words.
+    """
+    if all(ch in "省市区县乡镇村街" for ch in stem):
+        return True
+    if suffix == "小区":
+        return len(stem) > 5  # 新建高标准温室小区: a description, not a compound's name
+    return _ordinary_word(stem) and len(stem) >= 2
 
 
 def _suffix_len(name: str) -> int:
@@ -806,7 +872,10 @@ def _short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazette
     pattern = _short_form_pattern(gaz)
     for m in pattern.finditer(text):
         s, e = m.start(), m.end()
-        if any(taken[s:e]) or (s > 0 and _PLACE_CHAR.match(text[s - 1]) and text[s - 1] not in _NAME_LEAD):
+        after_place = s > 0 and taken[s - 1]  # 广西|北海: a city right after its province
+        if any(taken[s:e]) or (
+            s > 0 and _PLACE_CHAR.match(text[s - 1]) and text[s - 1] not in _NAME_LEAD and not after_place
+        ):
             continue
         if e < len(text) and (_SUFFIX_RE.match(text, e) or text[e] in "委人籍" or text.startswith(_NAMED_AFTER, e)):
             continue  # 重庆市 is found by its suffix; 天津人, 河南日报, 湖南大学 are other names
@@ -815,7 +884,7 @@ def _short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazette
         if tag != _SHORT_FORM_TAG:
             continue
         rows = gaz.short_forms[name]
-        places.append(Place(s, e, name, gaz.level_of(rows[0]), short=True))
+        places.append(Place(s, e, name, gaz.level_of(rows[0]), short=True, full=gaz.name_of(rows[0])))
         for i in range(s, e):
             taken[i] = True
 

@@ -239,7 +239,7 @@ def test_a_place_right_before_its_verb_and_a_bare_level_word_with_one() -> None:
 
 
 def test_list_marks_blank_lines_and_prefecture_short_names() -> None:
-    text = "清河街道接诉即办月报\n\n（2）花园社区：响应率100%。\n\n（3）怡清社区：响应率98%。"
+    text = "沙河街道接诉即办月报\n\n（2）花园社区：响应率100%。\n\n（3）怡清社区：响应率98%。"
     assert _regions(text) == ["花园社区", "怡清社区"]
     # A subheading with a comma is still its own line: 一盘棋 does not run into 丰源村.
     text = "本报讯 共合镇推进合作社。\n\n支部领办，一镇一盘棋\n\n丰源村的变化，是合作社的缩影，全村入社486户。"
@@ -265,7 +265,7 @@ def test_quan_sheng_and_historical_designations() -> None:
 def test_streets_named_after_roads_and_time_words_before_a_village() -> None:
     text = "前进街街道：网格里有了“红马甲”\n\n前进街街道辖区常住人口约3.2万人，街道党工委组建志愿服务队28支。"
     assert _regions(text) == ["前进街街道", "前进街街道"]
-    text = "本报讯 五山镇推进集体经济。\n\n在茶园村，现在村集体一年收入80多万元。"
+    text = "本报讯 芒部镇推进集体经济。\n\n在茶园村，现在村集体一年收入80多万元。"
     assert _regions(text) == ["茶园村"]
 
 
