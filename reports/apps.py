@@ -8,4 +8,12 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the summary task (Celery autodiscovery looks only at reports/tasks.py).
+        from django.db.models.signals import post_delete, post_save
+
+        from metrics.models import Region
         from reports import summary_tasks  # noqa: F401
+        from reports.engine import bump_region_version
+
+        # A renamed, added or removed region changes what the extractor knows (reports.engine).
+        post_save.connect(bump_region_version, sender=Region, dispatch_uid="reports-region-version-save")
+        post_delete.connect(bump_region_version, sender=Region, dispatch_uid="reports-region-version-delete")

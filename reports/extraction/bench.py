@@ -8,6 +8,8 @@ from typing import Any
 import jieba
 
 from . import Extractor
+from .gazetteer import Gazetteer
+from .specs import PlaceSpec
 
 
 def run(text: str, repeat: int = 5, extractor: Extractor | None = None) -> dict[str, Any]:
@@ -34,3 +36,29 @@ def run(text: str, repeat: int = 5, extractor: Extractor | None = None) -> dict[
         "lcut_chars_per_second": round(lcut_cps),
         "ratio": round(extract_cps / lcut_cps, 3) if lcut_cps else 0.0,
     }
+
+
+def tree_specs(name: str, limit: int | None = None) -> list[PlaceSpec]:
+    """A real region tree for benchmarks: the gazetteer subtree below ``name`` (a city or a province)."""
+    gaz = Gazetteer.load()
+    if gaz is None:
+        raise RuntimeError("the gazetteer data package (jionlp) is not installed")
+    root = gaz.find(name)
+    if root is None:
+        raise ValueError(f"unknown division: {name}")
+    specs: list[PlaceSpec] = []
+    todo = [(root, None)]
+    while todo and (limit is None or len(specs) < limit):
+        row, parent = todo.pop()
+        d = gaz.division(row)
+        specs.append(PlaceSpec(key=str(row), name=d.name, parent_key=parent, level=d.level))
+        todo.extend((child, str(row)) for child in reversed(gaz.children(row)))
+    return specs
+
+
+def sized(text: str, size: int) -> str:
+    """The text repeated (paragraph-wise) to ``size`` characters."""
+    out = text
+    while len(out) < size:
+        out += "\n\n" + text
+    return out[:size]

@@ -302,7 +302,8 @@ class Extractor:
         name = place.name if not place.anaphor else target.name
         key = target.key
         if key is None:
-            spec = self.places.lookup(target.name) or self.places.lookup(name)
+            within = context.region_key
+            spec = self.places.lookup(target.name, within) or self.places.lookup(name, within)
             key = spec.key if spec else None
         if key is None and context.region and (context.region in name or name in context.region):
             key = context.region_key

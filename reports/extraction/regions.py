@@ -7,6 +7,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
+import ahocorasick
+
 from .gazetteer import Gazetteer
 from .segment import Token, dictionary_entry
 from .specs import PlaceSpec
@@ -547,39 +549,84 @@ class Place:
 
 
 def level_of_name(name: str) -> str:
-    for suffix in sorted(SUFFIX_LEVEL, key=len, reverse=True):
-        if name.endswith(suffix):
-            return SUFFIX_LEVEL[suffix]
-    return ""
+    m = _SUFFIX_AT_END.search(name)
+    return SUFFIX_LEVEL[m.group()] if m else ""
+
+
+_SUFFIX_AT_END = re.compile("(?:" + "|".join(sorted(SUFFIX_LEVEL, key=len, reverse=True)) + ")$")
 
 
 class PlaceIndex:
-    """Known PlaceSpecs, searchable by any of their names, and the national gazetteer behind them."""
+    """Known PlaceSpecs, searchable by any of their names, and the national gazetteer behind them.
+
+    Every look-up is a dictionary or automaton probe, so the cost of a report does not grow with
+    the size of the region tree (a prefecture has 20 000 regions, the demo a hundred).
+    """
 
     def __init__(self, places: list[PlaceSpec] | None, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer
         self.by_name: dict[str, PlaceSpec] = {}
+        self._homonyms: dict[str, list[PlaceSpec]] = {}
+        self._parent: dict[str, str | None] = {}
         for spec in places or ():
+            self._parent[spec.key] = spec.parent_key
             for name in (spec.name, *spec.aliases):
                 name = (name or "").strip()
-                if len(name) >= 2 and name not in self.by_name:
-                    self.by_name[name] = spec
-        names = sorted(self.by_name, key=len, reverse=True)
-        self.pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
+                if len(name) < 2:
+                    continue
+                self._homonyms.setdefault(name, []).append(spec)
+                self.by_name.setdefault(name, spec)
+        # A written short name (3+ characters) that is the tail of a known full one: 人和街道 for
+        # 川汇区人和街道, keyed by (tail, level); the first known name wins, as in the tree's order.
+        self._tails: dict[tuple[str, str], PlaceSpec] = {}
+        for name, spec in self.by_name.items():
+            level = level_of_name(name)
+            if not level:
+                continue
+            for k in range(1, len(name) - 2):
+                tail = name[k:]
+                if tail not in BARE_DISTRICTS:
+                    self._tails.setdefault((tail, level), spec)
+        self.automaton = None
+        if self.by_name:
+            self.automaton = ahocorasick.Automaton()
+            for name in self.by_name:
+                self.automaton.add_word(name, name)
+            self.automaton.make_automaton()
 
-    def lookup(self, name: str) -> PlaceSpec | None:
-        spec = self.by_name.get(name)
-        if spec is not None:
-            return spec
-        # A written full name whose tail is a known short one, or the reverse.
-        for known, candidate in self.by_name.items():
-            if (
-                level_of_name(known)
-                and level_of_name(known) == level_of_name(name)
-                and (name.endswith(known) or (known.endswith(name) and len(name) >= 3 and name not in BARE_DISTRICTS))
-            ):
-                return candidate
-        return None
+    def find_all(self, text: str) -> list[tuple[int, int, str]]:
+        """Known names in the text, leftmost-longest and non-overlapping, as (start, end, name)."""
+        if self.automaton is None:
+            return []
+        return [(end + 1 - len(name), end + 1, name) for end, name in self.automaton.iter_long(text)]
+
+    def lookup(self, name: str, within: str | None = None) -> PlaceSpec | None:
+        """The spec a written name means; ``within`` (a region key) decides between homonyms."""
+        specs = self._homonyms.get(name)
+        if specs:
+            if within is not None and len(specs) > 1:
+                inside = [s for s in specs if self._under(s.key, within)]
+                if len(inside) == 1:
+                    return inside[0]
+            return specs[0]
+        level = level_of_name(name)
+        if not level:
+            return None
+        # A written full name whose tail is a known short one (周口市川汇区 for 川汇区), or the reverse.
+        for k in range(1, len(name) - 1):
+            spec = self.by_name.get(name[k:])
+            if spec is not None and level_of_name(name[k:]) == level:
+                return spec
+        return self._tails.get((name, level))
+
+    def _under(self, key: str, ancestor: str) -> bool:
+        seen = 0
+        while key is not None and seen < 16:
+            if key == ancestor:
+                return True
+            key = self._parent.get(key)
+            seen += 1
+        return False
 
 
 def _token_at(starts: list[int], pos: int) -> int:
@@ -590,13 +637,11 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
     """All place mentions in the compact text, in order, with subject roles and anaphors resolved."""
     places: list[Place] = []
     taken = [False] * (len(text) + 1)
-    if index.pattern is not None:
-        for m in index.pattern.finditer(text):
-            spec = index.by_name[m.group()]
-            level = spec.level or level_of_name(m.group())
-            places.append(Place(m.start(), m.end(), m.group(), level, spec.key))
-            for i in range(m.start(), m.end()):
-                taken[i] = True
+    for ms, me, found in index.find_all(text):
+        spec = index.by_name[found]
+        places.append(Place(ms, me, found, spec.level or level_of_name(found), spec.key))
+        for i in range(ms, me):
+            taken[i] = True
     starts = [t.start for t in tokens]
     place_ends: set[int] = {p.end for p in places}
     named = _names_in_text(text, index.gazetteer) if index.gazetteer is not None else set()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from reports.extraction.regions import PlaceIndex
+from reports.extraction.specs import PlaceSpec
+
 from ._helpers import mentions
 
 
@@ -285,3 +288,18 @@ def test_descriptions_and_people_are_no_place_names() -> None:
     assert _regions(text) == ["勐库镇"]
     text = "本报讯 光山县推进乡村振兴。\n\n2023年以来共调整优化村党组织书记43名。"
     assert _regions(text) == ["光山县"]
+
+
+def test_place_index_look_ups_are_by_name_tail_and_submitting_region() -> None:
+    specs = [
+        PlaceSpec(key="1", name="川汇区", level="district"),
+        PlaceSpec(key="2", name="人和街道", parent_key="1", level="street"),
+        PlaceSpec(key="3", name="中原区", level="district"),
+        PlaceSpec(key="4", name="文昌社区", parent_key="2", level="community"),
+        PlaceSpec(key="5", name="文昌社区", parent_key="3", level="community"),
+    ]
+    index = PlaceIndex(specs)
+    assert index.lookup("周口市川汇区").key == "1"  # a full name whose tail is known
+    assert index.lookup("文昌社区", within="3").key == "5"  # homonyms: the one under the submitter
+    assert index.lookup("文昌社区", within="1").key == "4"
+    assert index.find_all("川汇区人和街道文昌社区") == [(0, 3, "川汇区"), (3, 7, "人和街道"), (7, 11, "文昌社区")]

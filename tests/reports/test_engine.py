@@ -25,3 +25,14 @@ def test_places_are_keyed_by_pk_with_their_short_names_and_aliases(world):
     assert b.name == "城乡一体化示范区" and "示范区" in b.aliases
     assert b.parent_key == str(world.city.pk) and b.level == "district"
     assert "金海路街道办事处" in by_key[str(world.street_a.pk)].aliases
+
+
+def test_a_renamed_region_rebuilds_the_extractor_without_rereading_the_tree_each_time(
+    world, django_assert_max_num_queries
+):
+    first = get_extractor()
+    with django_assert_max_num_queries(3):  # indicators, campaigns, the tree's version: never the tree itself
+        assert get_extractor() is first
+    world.street_a.name = "人和街道"
+    world.street_a.save()
+    assert get_extractor() is not first
