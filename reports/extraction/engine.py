@@ -614,15 +614,23 @@ def _place_for(
     points = list(_POINT_START.finditer(comp.text, para_start, num.start))
     if points:
         para_start = points[-1].start()
+    i = bisect_left(place_starts, num.start) - 1 if place_starts is not None else len(places) - 1
+    # 将山堡村的辣椒种植面积由2000多亩…: a place that owns a noun of the figure's clause owns the figure.
+    clause_start = _clause_floor(comp.text, num.start)
+    j = i
+    while j >= 0 and places[j].start >= clause_start:
+        p = places[j]
+        if comp.text.startswith("的", p.end) and not p.short and (not p.anaphor or p.antecedent is not None):
+            return p
+        j -= 1
     # The nearest subject place before the figure in its paragraph (so also in its sentence, if any).
     # Places are in text order; walk back from the figure to the nearest usable one.
-    i = bisect_left(place_starts, num.start) - 1 if place_starts is not None else len(places) - 1
     while i >= 0:
         p = places[i]
         if p.start < para_start:
             break
         if p.subject and p.end <= num.start and (not p.anaphor or p.antecedent is not None):
-            if p.anaphor and p.resolved.start < para_start and not p.name.startswith(("全", "该", "本", "此")):
+            if p.anaphor and p.resolved.start < para_start and not p.name.startswith(("全", "该", "本", "此", "我")):
                 # 社区党委 meaning a community named paragraphs ago: a smaller place named here wins
                 # (全镇, 该区 on the other hand deliberately widen the scope again).
                 named = _named_below(places, i, para_start, _LEVEL_RANK.get(p.level, 0))
@@ -632,6 +640,13 @@ def _place_for(
         i -= 1
     section = _section_place(places, comp, para_start, heading_end, place_starts)
     return section or article_main or doc_main
+
+
+def _clause_floor(text: str, pos: int) -> int:
+    i = pos - 1
+    while i >= 0 and text[i] not in _CLAUSE_BREAK:
+        i -= 1
+    return i + 1
 
 
 _POINT_START = re.compile(r"(?:(?<=[。；;\n])|^)[一二三四五六七八九十]是")

@@ -494,7 +494,8 @@ _HIGHER_PLACE_TAIL = re.compile(r"(?<=在)[\u4e00-\u9fff]{1,6}(?:街道|镇|乡|
 _SENTENCE_BREAK = "。!?！？;；\n"
 
 _ANAPHOR_RE = re.compile(
-    r"(?P<det>全|该|本|此)(?P<lvl>街道办事处|街道|社区|示范区|开发区|小区|苏木|嘎查|区|县|旗|盟|市|省|镇|乡|村)"
+    # 我市/我们村: a report of the place's own office speaks of it in the first person.
+    r"(?P<det>全|该|本|此|我们|我)(?P<lvl>街道办事处|街道|社区|示范区|开发区|小区|苏木|嘎查|区|县|旗|盟|市|省|镇|乡|村)"
     r"|(?P<organ>区委|县委|市委|区政府|县政府|市政府|街道党工委|镇党委|乡党委|社区党委|社区党总支|村党支部|村党总支|"
     r"区纪委|县纪委|街道办事处|村党委|村委会|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里|"
     r"旗委|旗政府|盟委|苏木党委|嘎查党支部|嘎查党总支)"
@@ -784,6 +785,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
     _bare_level_agents(text, places, taken, tokens, starts)
     places.sort(key=lambda p: (p.start, p.end))
     _dedupe(places)
+    # 评出五星社区161个、四星社区647个: a name followed by nothing but its count is what is counted.
+    places[:] = [p for p in places if p.anaphor or p.key is not None or not _COUNTED_CATEGORY.match(text, p.end)]
     for p in places:
         p.subject = _is_subject(text, p, places) or _agent_of_verb(text, p, tokens, starts)
         if p.short and p.subject:
@@ -908,8 +911,9 @@ def _opens_at(text: str, pos: int, starts: list[int], place_ends: set[int], stri
     return _starts_token(starts, pos)
 
 
-# jieba's tag for place names; a short form (重庆, 六盘水) is a place only where jieba reads it as one.
-_SHORT_FORM_TAG = "ns"
+# jieba's tags of proper names; a short form (重庆, 南通, 六盘水) is a place only where jieba reads it as a
+# proper name, not a word (大同, 安康 and 长治 are also everyday words; 白银 a person's name).
+_SHORT_FORM_TAGS = frozenset({"ns", "nz", "j"})
 
 
 def _short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazetteer) -> None:
@@ -926,7 +930,7 @@ def _short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazette
             continue  # 重庆市 is found by its suffix; 天津人, 河南日报, 湖南大学 are other names
         name = m.group()
         tag, _freq = dictionary_entry(name)
-        if tag != _SHORT_FORM_TAG:
+        if tag not in _SHORT_FORM_TAGS:
             continue
         rows = gaz.short_forms[name]
         places.append(Place(s, e, name, gaz.level_of(rows[0]), short=True, full=gaz.name_of(rows[0])))
@@ -947,7 +951,7 @@ def _short_form_pattern(gaz: Gazetteer) -> re.Pattern[str]:
             (
                 n
                 for n, rows in gaz.short_forms.items()
-                if dictionary_entry(n)[0] == _SHORT_FORM_TAG and gaz.level_of(rows[0]) in ("province", "city")
+                if dictionary_entry(n)[0] in _SHORT_FORM_TAGS and gaz.level_of(rows[0]) in ("province", "city")
             ),
             key=len,
             reverse=True,
@@ -1649,6 +1653,7 @@ def _agent_of_verb(text: str, p: Place, tokens: list[Token], starts: list[int]) 
     return not any(t.tag in ("v", "vn", "p") for t in tokens[lo:hi])
 
 
+_COUNTED_CATEGORY = re.compile(r"(?:\d+|[一二三四五六七八九十百千两]+)个(?=[，。；、,;:：\n]|$)")
 _BARE_LEVEL_WORDS = {"小区": "compound", "社区": "community", "街道": "street"}
 
 

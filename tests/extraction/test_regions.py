@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reports.extraction.gazetteer import Gazetteer
 from reports.extraction.regions import PlaceIndex
 from reports.extraction.specs import PlaceSpec
 
@@ -303,3 +304,54 @@ def test_place_index_look_ups_are_by_name_tail_and_submitting_region() -> None:
     assert index.lookup("文昌社区", within="3").key == "5"  # homonyms: the one under the submitter
     assert index.lookup("文昌社区", within="1").key == "4"
     assert index.find_all("川汇区人和街道文昌社区") == [(0, 3, "川汇区"), (3, 7, "人和街道"), (7, 11, "文昌社区")]
+
+
+# -- the national gazetteer and discourse rules (real reports, issue 15) ---------------------------
+
+
+def test_digits_inside_a_place_name_are_no_figure() -> None:
+    found = mentions("三门峡陕州区新建驿站8个，七台河组织党员300名。")
+    assert [(m["text"], m["region"]) for m in found] == [("8个", "陕州区"), ("300名", "七台河")]
+    assert _regions("六盘水：全市新建驿站12个。") == ["六盘水"]
+
+
+def test_cities_by_their_short_form_are_places_but_newspapers_are_not() -> None:
+    text = "南通启动“5580”计划\n\n记者获悉，我市落实党费援建村党群服务中心22个。"
+    assert _regions(text) == ["南通"]  # 我市 is the city the report is about
+    text = "河南日报记者报道，郑州市新建驿站18个。"
+    assert _regions(text) == ["郑州市"]
+
+
+def test_a_village_named_by_an_ordinary_word_needs_its_county_or_township() -> None:
+    # 联合村 is a village of 射阳县千秋镇 in the gazetteer; 大型社区 is some division's name too, but
+    # this report names none of the places above it, so it is a description.
+    text = "射阳县千秋镇加快发展。\n\n联合村收回土地17.4亩。"
+    assert _regions(text) == ["联合村"]
+    text = "本报讯 昌平区打造大型社区治理样板。\n\n大型社区新建驿站4个。"
+    assert _regions(text) == ["昌平区"]
+
+
+def test_an_unknown_name_made_of_ordinary_or_level_words_is_no_place() -> None:
+    text = "本报讯 南通市推进党群服务中心建设，带动市县乡配套投入880多万元。"
+    assert _regions(text) == ["南通市"]
+
+
+def test_a_place_owning_a_noun_of_the_clause_owns_the_figure() -> None:
+    text = "本报讯 新蒲新区群乐村发展产业。\n\n她用一年时间将山堡村的辣椒种植面积扩大到4000多亩。"
+    assert _regions(text) == ["山堡村"]
+
+
+def test_a_name_followed_only_by_its_count_is_what_is_counted() -> None:
+    text = "本报讯 全市1639个社区中，天津评出五星社区161个、四星社区647个。"
+    assert _regions(text)[-2:] == ["天津", "天津"]
+
+
+def test_the_gazetteer_knows_two_character_villages_and_resolves_homonyms_by_their_parents() -> None:
+    gaz = Gazetteer.load()
+    assert len(gaz.rows("王村")) > 100 and "李庄" not in gaz and "村村通" not in gaz
+    zhongyuan = gaz.find("郑州市中原区")
+    assert gaz.division(zhongyuan).code == "410102" and len(gaz.children(zhongyuan)) == 14
+    wenchang = gaz.resolve("文昌社区", ["川汇区"])
+    assert wenchang is not None and "川汇区" in [gaz.name_of(a) for a in gaz.ancestors(wenchang)]
+    assert gaz.resolve("文昌社区") is None  # 106 of them: ambiguous without a parent
+    assert gaz.find("六盘水") == gaz.find("六盘水市")
