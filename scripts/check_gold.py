@@ -24,7 +24,7 @@ INDICATORS = {
     "model_units", "projects", "investment", "funds_disbursed", "beneficiaries",
     "materials_distributed", "jobs", "enterprises", "rate",
 }  # fmt: skip
-NON_CANONICAL = {"名", "位", "万元", "亿元", "万平方米", "㎡", "平米", "块", "人(次)", "人（次）", "场(次)", "场（次）"}
+NON_CANONICAL = {"名", "位", "万元", "亿元", "万平方米", "㎡", "平米", "人(次)", "人（次）", "场(次)", "场（次）"}
 PEOPLE = {"party_members", "members_mobilized", "masses_mobilized", "people_visited", "event_participants"}
 CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
