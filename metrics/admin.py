@@ -1,7 +1,13 @@
 """Admin in Chinese for the catalogue, regions and organisations; scoped for district admins."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from metrics import selectors, services
 from metrics.models import (
     Campaign,
     CampaignTarget,
@@ -19,6 +25,7 @@ from metrics.models import (
     StarRating,
     ValidationRule,
 )
+from portal import access
 from portal.admin import ScopedAdminMixin
 
 admin.site.site_header = "基层党建数据平台 · 管理"
@@ -36,18 +43,70 @@ class RegionAdmin(RegionScopeAdmin):
     list_filter = ("level",)
     search_fields = ("name", "short_name", "aliases", "code")
     region_field = "self"
+    actions = ["import_from_gazetteer"]
 
     def get_queryset(self, request):
         qs = admin.ModelAdmin.get_queryset(self, request)
         if request.user.is_superuser:
             return qs
-        from portal import access
-
         return access.regions_visible_to(request.user)
+
+    @admin.action(description=gettext_lazy("从全国行政区划导入下级区域"), permissions=["add"])
+    def import_from_gazetteer(self, request, queryset):
+        """Import the gazetteer's streets and communities below each selected 区/县 or 街道/乡镇."""
+        # The changelist drops selected rows outside the user's scope without a word; treat a
+        # forged selection like a missing region instead (404), before anything is written.
+        if request.POST.get("select_across") != "1":
+            selected = set(request.POST.getlist(ACTION_CHECKBOX_NAME))
+            if len(selected) != queryset.count():
+                raise Http404(_("区域不存在或不在您的权限范围内"))
+        regions = list(queryset.select_related("parent"))
+        if any(not access.can_administer_region(request.user, region) for region in regions):
+            raise PermissionDenied(_("只有本区域的管理员可以导入下级区域。"))
+        try:
+            gazetteer = services.region_gazetteer()
+        except services.RegionImportError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        for region in regions:
+            if region.level not in (Region.Level.DISTRICT, Region.Level.STREET):
+                message = _("只能为区/县或街道/乡镇导入下级区域：%(region)s") % {"region": region.name}
+                self.message_user(request, message, messages.WARNING)
+                continue
+            found = selectors.region_division(region=region, gazetteer=gazetteer)
+            if found is None:
+                self.message_user(
+                    request,
+                    _("全国行政区划中没有“%(region)s”（示范区等功能区不是行政区划），未导入。")
+                    % {"region": region.display_name},
+                    messages.WARNING,
+                )
+                continue
+            result = services.region_import_subtree(
+                division=gazetteer.division(found), parent=region.parent, user=request.user
+            )
+            self.message_user(request, _import_message(result), messages.SUCCESS)
 
     @admin.display(description="名称", ordering="path")
     def indented_name(self, obj):
         return "　" * (obj.depth - 1) + obj.name
+
+
+def _import_message(result: services.ImportResult) -> str:
+    message = _(
+        "%(region)s：新建街道/乡镇 %(streets)d 个、社区/村 %(communities)d 个，"
+        "保留已有 %(kept)d 个，补填区划代码 %(updated)d 个。"
+    ) % {
+        "region": result.root.display_name,
+        "streets": result.created[Region.Level.STREET],
+        "communities": result.created[Region.Level.COMMUNITY],
+        "kept": result.kept,
+        "updated": result.updated,
+    }
+    if result.skipped:
+        names = "、".join(result.skipped)
+        message += _("已在其他区域（如示范区）下的街道/乡镇未重复创建：%(names)s。") % {"names": names}
+    return message
 
 
 @admin.register(Organisation)

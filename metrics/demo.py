@@ -30,6 +30,7 @@ from metrics.models import (
     StarRating,
 )
 from metrics.periods import MONTH, Period
+from metrics.services import RegionImportError, region_gazetteer, region_import_subtree
 from portal.models import Profile
 
 DEMO_PASSWORD = "Dangjian@2026"  # noqa: S105 - printed for demo users, never used in production
@@ -37,6 +38,10 @@ SEED = 20231
 MONTHS = 24
 
 # (name, short name, aliases, division code, children); a child tuple of one string is a leaf.
+# The 示范区 are no administrative divisions, so they carry no 区划代码 (411671 and 410671 are the
+# 经济技术开发区 of those cities): an import by code would otherwise graft those zones' streets on.
+# Aliases hold the gazetteer's names where the demo's differ (小乔/小桥, 陈州/陈州回族, 孙嘴/孙咀),
+# so that importing the real subtree matches these rows instead of adding a second one.
 TREE = [
     (
         "周口市",
@@ -48,7 +53,7 @@ TREE = [
                 "城乡一体化示范区",
                 "示范区",
                 "周口市城乡一体化示范区,市城乡一体化示范区,周口示范区",
-                "411671",
+                "",
                 [
                     (
                         "文昌街道",
@@ -58,7 +63,7 @@ TREE = [
                         ["中原社区", "景园社区", "建业社区", "碧桂园社区", "天明社区"],
                     ),
                     ("搬口街道", "", "搬口街道办事处", "", ["丰和社区", "庆丰社区", "罗庄社区", "曾庄村", "石庄村"]),
-                    ("许湾街道", "", "许湾街道办事处", "", ["孔庄村", "许湾村", "朱集村"]),
+                    ("许湾街道", "", "许湾街道办事处,许湾乡", "", ["孔庄村", "许湾村", "朱集村"]),
                 ],
             ),
             (
@@ -67,9 +72,15 @@ TREE = [
                 "周口市川汇区",
                 "411602",
                 [
-                    ("金海路街道", "", "金海路街道办事处", "", ["朱庄社区", "德化社区", "孙嘴村"]),
-                    ("小乔街道", "", "小乔街道办事处", "", ["北花园社区", "小乔社区"]),
-                    ("陈州街道", "", "陈州街道办事处", "", ["宁庄社区", "陈州社区"]),
+                    (
+                        "金海路街道",
+                        "",
+                        "金海路街道办事处",
+                        "",
+                        ["朱庄社区", "德化社区", ("孙嘴村", "", "孙咀村", "", [])],
+                    ),
+                    ("小乔街道", "", "小乔街道办事处,小桥街道", "", ["北花园社区", "小乔社区"]),
+                    ("陈州街道", "", "陈州街道办事处,陈州回族街道", "", ["宁庄社区", "陈州社区"]),
                     ("城北街道", "", "城北街道办事处", "", ["北关社区", "西寨社区"]),
                     ("七一路街道", "", "七一路街道办事处", "", ["七一路社区", "五一路社区"]),
                     ("城南街道", "", "城南街道办事处", "", ["南关社区", "大庆路社区"]),
@@ -109,7 +120,7 @@ TREE = [
                 "城乡一体化示范区",
                 "示范区",
                 "鹤壁市城乡一体化示范区,鹤壁示范区",
-                "410671",
+                "",
                 [
                     ("古城街道", "", "古城街道办事处", "", ["古城社区", "兴鹤社区"]),
                     ("朝阳街道", "", "朝阳街道办事处", "", ["朝阳社区", "天赉社区"]),
@@ -120,6 +131,8 @@ TREE = [
 ]
 
 LEVELS = [Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET, Region.Level.COMMUNITY]
+# Real districts whose whole subtree comes from the national gazetteer, around the hand-made rows.
+REAL_DISTRICTS = [("周口市", "川汇区"), ("郑州市", "中原区")]
 
 
 @dataclass(frozen=True)
@@ -179,6 +192,7 @@ def load_demo(*, today: date | None = None, stdout=None) -> list[tuple[str, str,
     with transaction.atomic():
         sync_catalogue()
         regions = _build_regions()
+        regions |= _import_real_subtrees(regions, stdout)
         orgs = _build_organisations(rng, regions, today)
         _build_stars(rng, orgs, today.year)
         _build_campaigns(regions, today.year)
@@ -213,6 +227,26 @@ def _build_regions() -> dict[tuple[str, ...], Region]:
     for city in TREE:
         visit(city, None, (), 0)
     return regions
+
+
+def _import_real_subtrees(regions, stdout) -> dict[tuple[str, ...], Region]:
+    """The gazetteer's streets and communities of the real districts, keyed like ``_build_regions``."""
+    try:
+        gazetteer = region_gazetteer()
+    except RegionImportError:  # without the data package the demo keeps its hand-made tree
+        return {}
+    imported: dict[tuple[str, ...], Region] = {}
+    for key in REAL_DISTRICTS:
+        district = regions[key]
+        division = gazetteer.division(gazetteer.find(district.code))
+        result = region_import_subtree(division=division, parent=district.parent)
+        if stdout is not None:
+            stdout.write(result.summary())
+        names = {r.path: r.name for r in district.ancestors(include_self=True)}
+        for region in district.descendants(include_self=False):
+            names[region.path] = region.name
+            imported[tuple(names[p] for p in region.ancestor_paths())] = region
+    return imported
 
 
 def _build_organisations(rng: random.Random, regions, today: date) -> dict[tuple[str, ...], Organisation]:
@@ -384,6 +418,7 @@ def _build_values(rng: random.Random, regions, today: date, users) -> None:
     spec_codes = {code: codes for code, _, _, codes in DATASETS}
     existing = set(MonthlyReturn.objects.filter(month__in=months).values_list("region_id", "dataset_id", "month"))
     now = timezone.now()
+    new_returns: list[MonthlyReturn] = []
     new_values: list[DataValue] = []
     # Children first: a street's or district's own figure is its total (the covering rule), so it
     # is the sum of what its children state, and it is not approved before they are.
@@ -425,11 +460,11 @@ def _build_values(rng: random.Random, regions, today: date, users) -> None:
                     continue
                 if gap:  # a month the approver excused: shown as 免报 with its reason, not as missing
                     reason = "换届选举期间，本月免报。"
-                    MonthlyReturn.objects.create(
-                        region=region, dataset=ds, month=month, waived=True, waiver_reason=reason
+                    new_returns.append(
+                        MonthlyReturn(region=region, dataset=ds, month=month, waived=True, waiver_reason=reason)
                     )
                     continue
-                ret = MonthlyReturn.objects.create(
+                ret = MonthlyReturn(
                     region=region,
                     dataset=ds,
                     month=month,
@@ -440,6 +475,7 @@ def _build_values(rng: random.Random, regions, today: date, users) -> None:
                     submitted_at=submitted if status != "draft" else None,
                     approved_at=max(approved, submitted) if status == "approved" else None,
                 )
+                new_returns.append(ret)
                 value_status = {
                     "draft": "draft",
                     "returned": "draft",
@@ -460,6 +496,8 @@ def _build_values(rng: random.Random, regions, today: date, users) -> None:
                             updated_at=now,
                         )
                     )
+    # Forms in bulk, then their figures: the gazetteer's communities make this tens of thousands of rows.
+    MonthlyReturn.objects.bulk_create(new_returns, batch_size=2000)
     DataValue.objects.bulk_create(new_values, batch_size=2000, ignore_conflicts=True)
 
 

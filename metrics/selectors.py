@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -25,6 +26,9 @@ from metrics.models import (
 )
 from metrics.periods import MONTH, Period
 from metrics.validation import HISTORY_MONTHS
+
+if TYPE_CHECKING:
+    from reports.extraction.gazetteer import Gazetteer
 
 
 def star_levels(*, region: Region, year: int) -> dict[int, dict]:
@@ -297,3 +301,29 @@ def _completeness_counts(cells: list[ReturnCell]) -> dict[str, int]:
 
 def _worst_colour(cells: list[ReturnCell]) -> str:
     return max((c.colour for c in cells), key=COLOUR_RANK.__getitem__, default="green")
+
+
+def region_division(*, region: Region, gazetteer: Gazetteer) -> int | None:
+    """The gazetteer row a region stands for: by 区划代码, else by name or alias under its parent's row.
+
+    None for what the gazetteer does not know, such as a 示范区 (no administrative division) and
+    everything below it.
+    """
+    level = str(region.level)  # the tree's level names are the gazetteer's
+    if region.code:
+        found = gazetteer.find(region.code)
+        if found is not None and gazetteer.level_of(found) == level:
+            return found
+    names = [region.name, *region.alias_list()]
+    if region.parent_id:
+        above = region_division(region=region.parent, gazetteer=gazetteer)
+        if above is None:
+            return None
+        candidates = gazetteer.children(above)
+    else:
+        candidates = [row for name in names for row in gazetteer.rows(name) if gazetteer.level_of(row) == level]
+    for name in names:
+        hits = {row for row in candidates if gazetteer.name_of(row) == name or gazetteer.division(row).short == name}
+        if len(hits) == 1:
+            return hits.pop()
+    return None

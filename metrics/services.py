@@ -5,15 +5,20 @@ portal.access (views check too; a service must be safe on its own), records who 
 (ReturnEvent for the form, DataValueChange for each figure, AuditEvent for approvals, locks,
 unlocks and waivers) and keeps every DataValue's status in step with its form, because the
 dashboards add up approved figures by default.
+
+The region tree's real districts are filled from the national gazetteer by
+``region_import_subtree`` (the ``import_regions`` command, the Region admin and the demo).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +42,9 @@ from metrics.periods import MONTH, Period
 from metrics.validation import Findings, display, validate_form
 from portal import access
 from portal.models import AuditEvent, Notification, Profile
+
+if TYPE_CHECKING:
+    from reports.extraction.gazetteer import Division, Gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -694,10 +702,249 @@ def _name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
+# --- Regions from the national gazetteer ------------------------------------------------------
+
+# The gazetteer's levels -> the tree's: its "street" covers 街道/镇/乡, "community" 社区/村; the
+# tree has no province, so a city is a top row.
+GAZETTEER_LEVELS = {
+    "city": Region.Level.CITY,
+    "district": Region.Level.DISTRICT,
+    "street": Region.Level.STREET,
+    "community": Region.Level.COMMUNITY,
+}
+_LEVEL_RANK = {"province": 0, "city": 1, "district": 2, "street": 3, "community": 4}
+
+
+class RegionImportError(Exception):
+    """An import that cannot run (no gazetteer data, a division the tree has no level for); shown as is."""
+
+
+@dataclass
+class ImportResult:
+    """What one import did: rows created per level, rows matched and kept, empty codes filled."""
+
+    root: Region | None = None
+    created: Counter[str] = field(default_factory=Counter)
+    kept: int = 0
+    updated: int = 0
+    # Streets the gazetteer puts here that the tree keeps under a 功能区 of the same city.
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def created_total(self) -> int:
+        return sum(self.created.values())
+
+    def summary(self) -> str:
+        """One line for a terminal: ``中原区: 14 streets, 146 communities created, 0 kept``."""
+        parts = [
+            _plural(self.created[level], noun)
+            for level, noun in ((Region.Level.CITY, "city"), (Region.Level.DISTRICT, "district"))
+            if self.created[level]
+        ]
+        parts += [
+            _plural(self.created[Region.Level.STREET], "street"),
+            _plural(self.created[Region.Level.COMMUNITY], "community"),
+        ]
+        line = f"{self.root.name if self.root else '?'}: {', '.join(parts)} created, {self.kept} kept"
+        if self.updated:
+            line += f", {_plural(self.updated, 'code')} filled in"
+        if self.skipped:
+            line += f"; left under another district: {'、'.join(self.skipped)}"
+        return line
+
+
+def region_gazetteer() -> Gazetteer:
+    """The national gazetteer; RegionImportError when its data package (jionlp) is not installed."""
+    from reports.extraction.gazetteer import Gazetteer  # imported here: the extraction package loads jieba
+
+    gazetteer = Gazetteer.load()
+    if gazetteer is None:
+        raise RegionImportError(_("未安装全国行政区划数据（jionlp 的 china_location.zip），无法导入。"))
+    return gazetteer
+
+
+def region_import_subtree(
+    *, division: Division, depth: str = Region.Level.COMMUNITY, parent: Region | None = None, user=None
+) -> ImportResult:
+    """Match or create a gazetteer division and its subtree down to ``depth`` in the region tree.
+
+    Safe to run again: each division is matched by 区划代码, then by name (or an alias) under the
+    same parent, and a matched row is kept as it is (an empty code is filled in); nothing is
+    renamed, moved or deleted. Without ``parent`` the division's city is matched or created first.
+    With a ``user`` (the admin) the division must already be a region that user administers, and
+    nothing above it is touched. Audited when it changed something.
+    """
+    gazetteer = region_gazetteer()
+    if division.level not in ("city", "district", "street"):
+        raise RegionImportError(_("只能导入市、区/县或街道/乡镇的下级区域：%(name)s") % {"name": division.name})
+    if depth not in (Region.Level.STREET, Region.Level.COMMUNITY):
+        raise RegionImportError(_("导入层级应为 street 或 community。"))
+    result = ImportResult()
+    with transaction.atomic():
+        if user is not None:
+            root = _region_matching(division, parent)
+            if root is None or not access.can_administer_region(user, root):
+                raise PermissionDenied(_("只能为您管理范围内已有的区域导入下级区域。"))
+            _keep(root, division, result)
+            fresh = False
+        else:
+            if parent is None:
+                parent = _import_ancestors(gazetteer, division, result)
+            root = _region_matching(division, parent)
+            fresh = root is None
+            root = _create(division, parent, result) if fresh else _keep(root, division, result)
+        result.root = root
+        _import_below(gazetteer, division.index, root, _LEVEL_RANK[depth], result, fresh=fresh)
+        if result.created_total or result.updated:
+            AuditEvent.objects.create(
+                user=user,
+                action="region_import",
+                target=root.display_name[:200],
+                detail={
+                    "division": division.code or division.name,
+                    "depth": depth,
+                    "created": dict(result.created),
+                    "updated": result.updated,
+                    "kept": result.kept,
+                    "skipped": result.skipped,
+                },
+            )
+    return result
+
+
+def _import_ancestors(gazetteer: Gazetteer, division: Division, result: ImportResult) -> Region | None:
+    """Match or create the division's ancestors below the province; the nearest one is returned."""
+    parent = None
+    for i in reversed(gazetteer.ancestors(division.index)):
+        above = gazetteer.division(i)
+        if above.level == "province":
+            continue
+        region = _region_matching(above, parent)
+        parent = _create(above, parent, result) if region is None else _keep(region, above, result)
+    return parent
+
+
+def _region_matching(division: Division, parent: Region | None) -> Region | None:
+    """The existing region a division stands for: by 区划代码 anywhere, else by name under ``parent``."""
+    if division.code:
+        region = Region.objects.filter(code=division.code).order_by("path").first()
+        if region is not None:
+            return region
+    return _Siblings(Region.objects.filter(parent=parent)).match(division)
+
+
+def _import_below(
+    gazetteer: Gazetteer, index: int, region: Region, depth_rank: int, result: ImportResult, *, fresh: bool
+) -> None:
+    if _LEVEL_RANK[gazetteer.level_of(index)] >= depth_rank:
+        return
+    # A region created just now has no children to match: skip the query.
+    siblings = _Siblings([] if fresh else region.children.all())
+    zoned = _zoned_streets(gazetteer, index, region) if gazetteer.level_of(index) == "district" else set()
+    for child_index in gazetteer.children(index):
+        child = gazetteer.division(child_index)
+        existing = siblings.match(child)
+        if existing is None and child.name in zoned:
+            result.skipped.append(child.name)
+            continue
+        if existing is None:
+            existing = _create(child, region, result)
+            siblings.add(existing)
+        else:
+            _keep(existing, child, result)
+        _import_below(gazetteer, child_index, existing, depth_rank, result, fresh=existing.pk in siblings.created)
+
+
+def _zoned_streets(gazetteer: Gazetteer, index: int, district: Region) -> set[str]:
+    """Names of the streets kept under a 功能区 (示范区, 开发区) of the district's city.
+
+    Such a zone is no division of the gazetteer, yet it administers streets carved out of a real
+    district, which the gazetteer still lists under that district: creating them there again would
+    show one street twice. Two real counties each with a 城关镇 are both divisions, so neither
+    counts here.
+    """
+    city_index = gazetteer.division(index).parent
+    if district.parent_id is None or city_index < 0:
+        return set()
+    known = [gazetteer.division(i) for i in gazetteer.children(city_index)]
+    codes = {d.code for d in known if d.code}
+    names = {d.name for d in known} | {d.short for d in known if d.short}
+    zoned: set[str] = set()
+    others = Region.objects.filter(parent_id=district.parent_id).exclude(pk=district.pk).prefetch_related("children")
+    for other in others:
+        if other.code in codes or {other.name, *other.alias_list()} & names:
+            continue
+        for street in other.children.all():
+            zoned |= {street.name, *street.alias_list()}
+    return zoned
+
+
+class _Siblings:
+    """The children of one parent, looked up by code, name and alias while an import adds to them."""
+
+    def __init__(self, regions) -> None:
+        self.by_code: dict[str, Region] = {}
+        self.by_name: dict[str, Region] = {}
+        self.by_alias: dict[str, Region] = {}
+        self.created: set[int] = set()
+        for region in regions:
+            self._index(region)
+
+    def _index(self, region: Region) -> None:
+        if region.code:
+            self.by_code.setdefault(region.code, region)
+        self.by_name.setdefault(region.name, region)
+        for alias in region.alias_list():
+            self.by_alias.setdefault(alias, region)
+
+    def add(self, region: Region) -> None:
+        self._index(region)
+        self.created.add(region.pk)
+
+    def match(self, division: Division) -> Region | None:
+        if division.code and division.code in self.by_code:
+            return self.by_code[division.code]
+        found = self.by_name.get(division.name) or self.by_alias.get(division.name)
+        # Short forms (郑州, 中原) only for coded rows, where the gazetteer gives them.
+        if found is None and division.code and division.short:
+            found = self.by_name.get(division.short) or self.by_alias.get(division.short)
+        return found
+
+
+def _create(division: Division, parent: Region | None, result: ImportResult) -> Region:
+    region = Region(name=division.name, level=GAZETTEER_LEVELS[division.level], code=division.code, parent=parent)
+    region.full_clean(exclude={"path"})  # the path is computed on save
+    # One save per row, not bulk_create: saving is what marks the parent's roll-ups when it gains a child.
+    region.save()
+    result.created[region.level] += 1
+    return region
+
+
+def _keep(region: Region, division: Division, result: ImportResult) -> Region:
+    if division.code and not region.code:
+        region.code = division.code
+        region.full_clean(exclude={"path"})
+        region.save(update_fields=["code"])
+        result.updated += 1
+    else:
+        result.kept += 1
+    return region
+
+
+def _plural(n: int, noun: str) -> str:
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} {noun[:-1]}ies" if noun.endswith("y") else f"{n} {noun}s"
+
+
 __all__ = [
+    "ImportResult",
+    "RegionImportError",
     "ReturnConflict",
     "ReturnError",
     "ReturnInvalid",
+    "region_gazetteer",
+    "region_import_subtree",
     "reminder_send",
     "return_approve",
     "return_check",

@@ -96,6 +96,11 @@ def can_edit_region(user, region: Region) -> bool:
     return can_write(user) and can_view_region(user, region)
 
 
+def can_administer_region(user, region: Region) -> bool:
+    """District administrators manage the structure of their own subtree (regions, users)."""
+    return is_admin(user) and can_view_region(user, region)
+
+
 def can_approve_region(user, region: Region) -> bool:
     """Approvers approve the forms of the regions strictly below their own."""
     path = scope_path(user)

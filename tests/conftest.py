@@ -82,6 +82,17 @@ def editor_b(world):
 
 
 @pytest.fixture
+def admin_a(world):
+    """District-A administrator (管理员): the admin site, limited to district A's subtree."""
+    return make_user(world.district_a, Profile.Role.ADMIN, "admin_a")
+
+
+@pytest.fixture
+def admin_b(world):
+    return make_user(world.district_b, Profile.Role.ADMIN, "admin_b")
+
+
+@pytest.fixture
 def city_leader(world):
     return make_user(world.city, Profile.Role.VIEWER, "city_leader")
 

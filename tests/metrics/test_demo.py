@@ -35,6 +35,17 @@ def test_load_demo_is_idempotent_and_realistic(django_user_model):
     assert {"金海路街道", "小乔街道", "陈州街道", "城北街道", "七一路街道", "城南街道", "人和街道"} <= set(
         chuanhui.children.values_list("name", flat=True)
     )
+    # The real districts carry their gazetteer subtree around the hand-made rows, which are kept:
+    # 小乔街道 is the gazetteer's 小桥街道 (an alias), and the streets the 示范区 runs stay there only.
+    zhongyuan = Region.objects.get(name="中原区")
+    assert zhongyuan.children.count() == 14 and zhongyuan.descendants().count() > 150
+    tongbai = zhongyuan.children.get(name="桐柏路街道")
+    assert {"西站东社区", "桐柏社区", "工人新村社区", "郑工集团社区"} <= set(
+        tongbai.children.values_list("name", flat=True)
+    )
+    assert not chuanhui.children.filter(name__in=["小桥街道", "文昌街道", "搬口街道", "许湾乡"]).exists()
+    assert Region.objects.filter(name="文昌街道").count() == 1
+    assert not Region.objects.filter(name="城乡一体化示范区").exclude(code="").exists()
     # 24 months for leaves, the last one being the month before "today".
     months = sorted(set(DataValue.objects.filter(source="return").values_list("period_start", flat=True)))
     assert months[0] == date(2024, 11, 1) and months[-1] == date(2026, 10, 1) and len(months) == 24
