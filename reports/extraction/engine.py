@@ -141,10 +141,11 @@ class Extractor:
         periods = find_periods(ct)
         result = ExtractionResult()
         prev_end = -1
-        for a_start, a_end, heading_end in articles:
-            _widen_to_main(places, main_place(places, a_start, a_end, heading_end), comp, a_start, a_end)
-        doc_main = main_place(places, 0, len(ct))
         place_starts = [p.start for p in places]
+        for a_start, a_end, heading_end in articles:
+            article_main = main_place(places, a_start, a_end, heading_end, place_starts)
+            _widen_to_main(places, article_main, comp, a_start, a_end, place_starts)
+        doc_main = main_place(places, 0, len(ct), starts=place_starts)
         article_mains: dict[int, Place | None] = {}
         last: tuple[str | None, str] | None = None
         for num in numbers:
@@ -163,7 +164,7 @@ class Extractor:
             last = (code, num.unit)
             a_start, a_end, heading_end = _article_of(articles, num.start)
             if a_start not in article_mains:
-                article_mains[a_start] = main_place(places, a_start, a_end, heading_end)
+                article_mains[a_start] = main_place(places, a_start, a_end, heading_end, place_starts)
             place = _place_for(num, places, comp, article_mains[a_start], doc_main, place_starts, heading_end)
             region, region_key = self._region(place, context)
             start, end = comp.original_span(num.start, num.end)
@@ -465,10 +466,12 @@ def _noun_phrase_after(text: str, pos: int, limit: int, campaigns: list, d: _Doc
     """
     cursor = pos
     modifiers = ""
-    for s, e, _spec in campaigns:
-        if s == cursor and e <= limit:
-            modifiers += text[s:e]
-            cursor = e
+    k = bisect_left(campaigns, (cursor,), key=lambda c: (c[0],))
+    while k < len(campaigns) and campaigns[k][0] == cursor and campaigns[k][1] <= limit:
+        s, e, _spec = campaigns[k]
+        modifiers += text[s:e]
+        cursor = e
+        k += 1
     window = text[cursor : min(limit, cursor + 14)]
     out = 0
     window_tokens = _reuse_tokens(d, cursor, cursor + len(window)) if d is not None else None
@@ -542,8 +545,11 @@ def _noun_phrase_before(text: str, pos: int, floor: int, d: _Doc) -> str:
 
 def _strip_campaigns(phrase: str, offset: int, campaigns: list) -> str:
     """Drop a campaign name used as a modifier (“五星”支部创建|聚力团) so the real head shows."""
-    for s, e, _spec in campaigns:
-        if offset <= s < offset + len(phrase) and e < offset + len(phrase):
+    end = offset + len(phrase)
+    lo = bisect_left(campaigns, (offset,), key=lambda c: (c[0],))
+    hi = bisect_left(campaigns, (end,), lo, key=lambda c: (c[0],))
+    for s, e, _spec in reversed(campaigns[lo:hi]):  # from the right, so earlier offsets stay valid
+        if e < end:
             rest = phrase[: s - offset] + phrase[e - offset :]
             if rest.strip("“”"):
                 phrase = rest
@@ -592,9 +598,9 @@ def _is_heading_para(para: str) -> bool:
 
 
 def _article_of(articles: list[tuple[int, int, int]], pos: int) -> tuple[int, int, int]:
-    for s, e, h in articles:
-        if s <= pos < e:
-            return s, e, h
+    i = bisect_right(articles, (pos, float("inf"), float("inf"))) - 1
+    if i >= 0 and articles[i][0] <= pos < articles[i][1]:
+        return articles[i]
     return 0, pos + 1, 0
 
 
@@ -652,7 +658,9 @@ def _clause_floor(text: str, pos: int) -> int:
 _POINT_START = re.compile(r"(?:(?<=[。；;\n])|^)[一二三四五六七八九十]是")
 
 
-def _widen_to_main(places: list[Place], article_main: Place | None, comp: Compact, start: int, end: int) -> None:
+def _widen_to_main(
+    places: list[Place], article_main: Place | None, comp: Compact, start: int, end: int, starts: list[int]
+) -> None:
     """全市 in a city's work summary is the city, not the county-level city named paragraphs ago.
 
     A 全X of the article [start, end) whose antecedent lies in an earlier paragraph is re-pointed
@@ -662,9 +670,7 @@ def _widen_to_main(places: list[Place], article_main: Place | None, comp: Compac
     if article_main is None:
         return
     main = article_main.resolved
-    for p in places:
-        if not start <= p.start < end:
-            continue
+    for p in places[bisect_left(starts, start) : bisect_left(starts, end)]:
         if not (p.anaphor and p.name.startswith("全")) or p.antecedent is None or p.level != main.level:
             continue
         if p.resolved is main or p.resolved.canonical == main.canonical:

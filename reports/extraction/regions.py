@@ -787,8 +787,9 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
     _dedupe(places)
     # 评出五星社区161个、四星社区647个: a name followed by nothing but its count is what is counted.
     places[:] = [p for p in places if p.anaphor or p.key is not None or not _COUNTED_CATEGORY.match(text, p.end)]
+    chains = _Chains(places)
     for p in places:
-        p.subject = _is_subject(text, p, places) or _agent_of_verb(text, p, tokens, starts)
+        p.subject = _is_subject(text, p, chains) or _agent_of_verb(text, p, tokens, starts)
         if p.short and p.subject:
             # 在杭州…的光山籍人才: a city by its short form is where people are, not the report's subject,
             # unless it opens its clause (重庆：…, 天津累计…).
@@ -1350,12 +1351,13 @@ def _spread_learned_names(text: str, places: list[Place], taken: list[bool]) -> 
         short = _AUTONOMOUS.match(p.name) if not (p.anaphor or p.bare) else None
         if short:
             learned.setdefault(short.group(1) + short.group(2), p.level)
+    spans = {(p.start, p.end) for p in places}
     for name, level in learned.items():
         for m in re.finditer(re.escape(name), text):
             ms, me = m.start(), m.end()
-            inside = [p for p in places if p.start < me and ms < p.end]
-            if any((p.start, p.end) == (ms, me) for p in inside):
+            if (ms, me) in spans:
                 continue
+            inside = [p for p in places if p.start < me and ms < p.end] if any(taken[ms:me]) else []
             if not all(ms <= p.start and p.end <= me for p in inside):
                 continue  # part of a longer name: 东风村 inside 新东风村
             if ms > 0 and _PLACE_CHAR.match(text[ms - 1]) and not taken[ms - 1] and text[ms - 1] not in _FUNCTION_CHARS:
@@ -1363,6 +1365,7 @@ def _spread_learned_names(text: str, places: list[Place], taken: list[bool]) -> 
             for p in inside:
                 places.remove(p)
             places.append(Place(ms, me, name, level))
+            spans.add((ms, me))
             for i in range(ms, me):
                 taken[i] = True
 
@@ -1587,12 +1590,11 @@ def _bad_stem(stem: str, offset: int, tokens: list[Token], starts: list[int]) ->
     for w in _BAD_IN_NAME:
         if len(w) > 1 and w in stem:
             return True
-    lo = bisect_right(starts, offset - 1)
-    for tk in tokens[lo:]:
-        if tk.start >= offset + len(stem):
-            break
-        if len(tk.word) == 1 and tk.word in _BAD_IN_NAME:
+    k = bisect_right(starts, offset - 1)
+    while k < len(tokens) and tokens[k].start < offset + len(stem):
+        if len(tokens[k].word) == 1 and tokens[k].word in _BAD_IN_NAME:
             return True
+        k += 1
     return False
 
 
@@ -1613,7 +1615,25 @@ def _clause_start(text: str, s: int) -> bool:
     return bool(_ADVERBIAL.match(text[_clause_begin(text, s) : s]))
 
 
-def _is_subject(text: str, p: Place, places: list[Place]) -> bool:
+class _Chains:
+    """Places written back to back (川汇区|金海路街道办事处), looked up by position instead of by scan."""
+
+    def __init__(self, places: list[Place]) -> None:
+        self.ending_at: dict[int, Place] = {}
+        self.ends_at: dict[int, int] = {}
+        for q in places:
+            self.ending_at.setdefault(q.end, q)
+            self.ends_at[q.start] = q.end
+
+    def end(self, p: Place) -> int:
+        """End of the run of places written back to back from p (敦化路街道|鞍山二路社区)."""
+        end = p.end
+        while end in self.ends_at and self.ends_at[end] > end:
+            end = self.ends_at[end]
+        return end
+
+
+def _is_subject(text: str, p: Place, chains: _Chains) -> bool:
     """Whether a place is what its clause is about rather than a location or object."""
     prefix = text[_clause_begin(text, p.start) : p.start]
     after = text[p.end : p.end + 1]
@@ -1623,11 +1643,12 @@ def _is_subject(text: str, p: Place, places: list[Place]) -> bool:
     if _ADVERBIAL.match(prefix):
         return True
     # A chain (川汇区金海路街道办事处) shares the role of its head.
-    for q in places:
-        if q.end == p.start and q is not p:
-            return q.subject or _is_subject(text, q, places)
+    q = chains.ending_at.get(p.start)
+    if q is not None and q is not p:
+        return q.subject or _is_subject(text, q, chains)
     # 在敦化路街道鞍山二路社区, / 在西来镇铁牛村,: a clause-initial location, also after a higher place.
-    chain_after = text[_chain_end(p, places) : _chain_end(p, places) + 1]
+    chain_end = chains.end(p)
+    chain_after = text[chain_end : chain_end + 1]
     prefix = _HIGHER_PLACE_TAIL.sub("", prefix)
     if prefix.endswith(("在", "由")) and _ADVERBIAL.match(prefix[:-1]) and chain_after in ",，":
         return True
@@ -1672,15 +1693,6 @@ def _bare_level_agents(
                 places.append(Place(s, e, word, level, anaphor=True))
 
 
-def _chain_end(p: Place, places: list[Place]) -> int:
-    """End of the run of places written back to back from p (敦化路街道|鞍山二路社区)."""
-    end = p.end
-    ends_at = {q.start: q.end for q in places}
-    while end in ends_at and ends_at[end] > end:
-        end = ends_at[end]
-    return end
-
-
 def _dedupe(places: list[Place]) -> None:
     """Drop place mentions that lie inside a longer one (known names beat generic ones)."""
     keep: list[Place] = []
@@ -1694,43 +1706,52 @@ def _dedupe(places: list[Place]) -> None:
 
 
 def _resolve(places: list[Place]) -> None:
-    """Link anaphors (该街道办事处, 全区, 区委) and bare 示范区 to the place they stand for."""
-    for i, p in enumerate(places):
-        if not (p.anaphor or p.bare):
-            continue
-        for q in reversed(places[:i]):
-            if q.anaphor or q.bare:
-                continue
-            if p.bare and q.name.endswith(p.name):
-                p.antecedent = q
-                break
-            if p.anaphor and q.level == p.level:
-                p.antecedent = q
-                break
-        if p.bare and p.antecedent is None:
-            # The full name may come later (headline first, body later) or never.
-            for q in places[i + 1 :]:
-                if not (q.anaphor or q.bare) and q.name.endswith(p.name):
-                    p.antecedent = q
-                    break
-        if p.anaphor and p.antecedent is None:
-            # 全县…, 县委… before the county is named (a work summary names it in its title or
-            # its last paragraph): the first place of that level stands for it.
-            for q in places[i + 1 :]:
-                if not (q.anaphor or q.bare) and q.level == p.level:
-                    p.antecedent = q
-                    break
+    """Link anaphors (该街道办事处, 全区, 区委) and bare 示范区 to the place they stand for.
+
+    The nearest named place before (of the anaphor's level, or whose name ends in the bare word),
+    else the first one after: 全县…, 县委… come before the county is named in a work summary whose
+    title or last paragraph names it. One pass each way, so long reports cost linear time.
+    """
+
+    def keys(q: Place) -> list[str]:
+        return [q.level, *(f"bare:{b}" for b in BARE_DISTRICTS if q.name.endswith(b))]
+
+    def wanted(p: Place) -> str:
+        return f"bare:{p.name}" if p.bare else p.level
+
+    last: dict[str, Place] = {}
+    for p in places:
+        if p.anaphor or p.bare:
+            p.antecedent = last.get(wanted(p))
+        else:
+            for k in keys(p):
+                last[k] = p
+    following: dict[str, Place] = {}
+    for p in reversed(places):
+        if p.anaphor or p.bare:
+            if p.antecedent is None:
+                p.antecedent = following.get(wanted(p))
+        else:
+            for k in keys(p):
+                following[k] = p
 
 
 _HEADING_WEIGHT = 10
 
 
-def main_place(places: list[Place], start: int, end: int, heading_end: int = -1) -> Place | None:
-    """The place an article (or the whole report) is about: its most frequent subject place."""
+def main_place(
+    places: list[Place], start: int, end: int, heading_end: int = -1, starts: list[int] | None = None
+) -> Place | None:
+    """The place an article (or the whole report) is about: its most frequent subject place.
+
+    ``starts`` are the places' start offsets (they are in text order), when the caller has them.
+    """
     counts: Counter[str] = Counter()
     first: dict[str, Place] = {}
     forms: dict[str, Counter[str]] = {}
-    inner = [p for p in places if start <= p.start < end]
+    if starts is None:
+        starts = [p.start for p in places]
+    inner = places[bisect_left(starts, start) : bisect_left(starts, end)]
     starts = {q.start for q in inner}
     for p in inner:
         if p.anaphor and p.antecedent is None:
