@@ -651,6 +651,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         if taken[s] or taken[e - 1]:
             continue
         suffix = m.group()
+        if index.gazetteer is not None and _inside_known_name(text, s, e, index.gazetteer):
+            continue  # 平乡县: 乡 is part of the county's name, its suffix is 县
         name_start = _name_start(text, tokens, starts, s, suffix, place_ends)
         tok = tokens[_token_at(starts, s)] if tokens else None  # the word holding the suffix's start
         if (
@@ -751,8 +753,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
                     and not _named_parent(index.gazetteer, name, named)
                 ):
                     continue  # 大型社区 is some village's name, but not of one this report is about
-            elif _unknown_place_word(stem, suffix):
-                continue
+            elif _unknown_place_word(stem, suffix) or _holds_verb(tokens, starts, name_start, s):
+                continue  # 做实社区, 建立健全县: a verb phrase before a level word
         places.append(Place(name_start, e, name, SUFFIX_LEVEL[suffix], spec.key if spec else None))
         for i in range(name_start, e):
             taken[i] = True
@@ -760,6 +762,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
     _bare_provinces(text, places, taken)
     if index.gazetteer is not None:
         _short_forms(text, places, taken, index.gazetteer)
+        _county_short_forms(text, places, taken, index.gazetteer, named)
     _spread_learned_names(text, places, taken)
     place_ends = {p.end for p in places}
     for m in _ANAPHOR_RE.finditer(text):
@@ -827,9 +830,15 @@ def _gazetteer_start(
         stem = name[:-cut] if cut else ""
         if not stem or name in _GENERIC_WORDS or stem in _GENERIC_WORDS:
             continue
-        if guessed is not None and start > guessed and not all(ch in _NOT_NAME_HEAD for ch in text[guessed:start]):
-            continue  # 秋那当村 is a name of its own even if 那当村 is one too; 原|甲村 is 甲村
-        if guessed is None and _ordinary_word(stem) and not _named_parent(gaz, name, named):
+        head = text[guessed:start] if guessed is not None else ""
+        if head and not (all(ch in _NOT_NAME_HEAD for ch in head) or _is_parent_of(gaz, head, name)):
+            continue  # 秋那当村 is a name of its own even if 那当村 is one too; 原|甲村 is 甲村, 河北|平乡县 平乡县
+        if (
+            guessed is None
+            and SUFFIX_LEVEL.get(name[-cut:]) == "community"
+            and _ordinary_word(stem)
+            and not _named_parent(gaz, name, named)
+        ):
             continue  # 物流园区, 回村: an ordinary word that some division is named, but none named here
         if len(name) == 2 and not _opens_at(text, start, starts, place_ends, strict=True):
             continue  # 王村 only where a name plainly begins, never inside a phrase (一村一品)
@@ -876,6 +885,15 @@ def _names_in_text(text: str, gaz: Gazetteer) -> set[str]:
     return names
 
 
+def _holds_verb(tokens: list[Token], starts: list[int], lo: int, hi: int) -> bool:
+    k = bisect_left(starts, lo)
+    while k < len(tokens) and tokens[k].start < hi:
+        if tokens[k].tag == "v" and len(tokens[k].word) > 1:
+            return True
+        k += 1
+    return False
+
+
 def _in_gazetteer(gaz: Gazetteer, name: str) -> bool:
     """Known as written or in its formal form: 城北街道办事处 is the office of 城北街道."""
     return name in gaz or (name.endswith("街道办事处") and name[:-3] in gaz)
@@ -892,6 +910,24 @@ def _unknown_place_word(stem: str, suffix: str) -> bool:
     if suffix == "小区":
         return len(stem) > 5  # 新建高标准温室小区: a description, not a compound's name
     return _ordinary_word(stem) and len(stem) >= 2
+
+
+def _is_parent_of(gaz: Gazetteer, head: str, name: str) -> bool:
+    """Whether ``head`` names a division above one called ``name``: 河北|平乡县, not 鞍山|二路社区."""
+    return any(head in _names_of_row(gaz, a) for row in gaz.rows(name) for a in gaz.ancestors(row))
+
+
+def _names_of_row(gaz: Gazetteer, row: int) -> tuple[str, ...]:
+    d = gaz.division(row)
+    return (d.name, d.short) if d.short else (d.name,)
+
+
+def _inside_known_name(text: str, s: int, e: int, gaz: Gazetteer) -> bool:
+    """Whether a level word is inside a longer known name ending right after it (平乡|县, 乡城|县)."""
+    nxt = _SUFFIX_RE.match(text, e)
+    if nxt is None:
+        return False
+    return any(len(name) >= 3 and nxt.end() - len(name) < s for name in gaz.names_ending_at(text, nxt.end()))
 
 
 def _suffix_len(name: str) -> int:
@@ -935,6 +971,41 @@ def _short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazette
             continue
         rows = gaz.short_forms[name]
         places.append(Place(s, e, name, gaz.level_of(rows[0]), short=True, full=gaz.name_of(rows[0])))
+        for i in range(s, e):
+            taken[i] = True
+
+
+def _county_short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazetteer, named: set[str]) -> None:
+    """Counties by their short form, where the report shows which county it is.
+
+    A county's short form (泗阳, 平乡, 扶余) is too often an ordinary word to be a place by itself
+    (新建, 三河); it is one right after its province or city (江苏泗阳) or when the report also
+    names the county in full (泗阳县 … 泗阳各村).
+    """
+    wanted: dict[str, int] = {}
+    for full in named:
+        for row in gaz.rows(full):
+            d = gaz.division(row)
+            if d.level == "district" and len(d.short) >= 2:
+                wanted.setdefault(d.short, row)
+    for p in [q for q in places if q.level in ("province", "city") and not q.anaphor]:
+        parent_rows = set(gaz.rows(p.full or p.name)) | set(gaz.short_forms.get(p.name, ()))
+        for cut in (2, 3):
+            short = text[p.end : p.end + cut]
+            for row in gaz.short_forms.get(short, ()):
+                if gaz.level_of(row) == "district" and set(gaz.ancestors(row)) & parent_rows:
+                    wanted.setdefault(short, row)
+    if not wanted:
+        return
+    for m in re.finditer("|".join(map(re.escape, sorted(wanted, key=len, reverse=True))), text):
+        s, e = m.start(), m.end()
+        after_place = s > 0 and taken[s - 1]
+        if any(taken[s:e]) or (s > 0 and _PLACE_CHAR.match(text[s - 1]) and not after_place):
+            continue
+        if e < len(text) and (_SUFFIX_RE.match(text, e) or text.startswith(_NAMED_AFTER, e)):
+            continue
+        row = wanted[m.group()]
+        places.append(Place(s, e, m.group(), "district", short=True, full=gaz.name_of(row)))
         for i in range(s, e):
             taken[i] = True
 
@@ -1760,6 +1831,8 @@ def main_place(
             continue  # 川汇区 in 川汇区金海路街道办事处: the specific place counts
         # The headline names what the article is about: a place there outweighs any count in the body.
         weight = (2 if p.subject else 1) + (_HEADING_WEIGHT if p.start < heading_end and not p.anaphor else 0)
+        if p.short:
+            weight = 1  # 江苏泗阳…: the province or city by its short form sets the scene, not the subject
         key = p.canonical
         counts[key] += weight
         first.setdefault(key, p.resolved)

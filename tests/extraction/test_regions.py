@@ -355,3 +355,18 @@ def test_the_gazetteer_knows_two_character_villages_and_resolves_homonyms_by_the
     assert wenchang is not None and "川汇区" in [gaz.name_of(a) for a in gaz.ancestors(wenchang)]
     assert gaz.resolve("文昌社区") is None  # 106 of them: ambiguous without a parent
     assert gaz.find("六盘水") == gaz.find("六盘水市")
+
+
+def test_a_level_word_inside_a_known_name_is_no_suffix_and_a_province_in_front_is_its_parent() -> None:
+    assert _regions("河北平乡县委组织部推进治理。全县划分网格300个。") == ["平乡县"]
+
+
+def test_a_county_by_its_short_form_after_its_province_and_cities_with_verbs_for_names() -> None:
+    assert _regions("江苏泗阳加快发展\n\n泗阳各村共成立了20多个劳务合作社。") == ["泗阳"]
+    # jieba reads 扶余 as a verb and glues 市以; the gazetteer knows the county-level city.
+    assert _regions("吉林日报讯(孙健)扶余市以“党建领航”为抓手。全市新建驿站12个。") == ["扶余市"]
+
+
+def test_a_verb_phrase_before_a_level_word_is_no_place() -> None:
+    text = "坚持问题导向，做实社区党建工作\n\n近年来，泾阳县推动6个城市社区升格为党总支。"
+    assert _regions(text) == ["泾阳县"]
