@@ -138,6 +138,8 @@ class Attributor:
     def _households(self, c: Clue) -> tuple[str | None, float]:
         """户 counts households: visited, reached by a benefit, or brought in (带动茶农3800余户)."""
         before = _mask(c.before)
+        if "党员中心户" in c.subject:
+            return "members_mobilized", 0.75  # 吸纳党员中心户15户: members who each look after households
         if _served(c):
             return "beneficiaries", 0.7  # 为86户困难家庭送去慰问金: the households served
         groups = (
@@ -330,6 +332,8 @@ class Attributor:
                 )
             )
             and (not _has(subject, ("示范区",)) or _has(subject, ("示范点",)))
+            # 樱桃种植示范园, 乡级示范园: farming demonstration parks and bases are no model units.
+            and not subject.endswith(("园", "基地"))
         ):
             return "model_units", 0.85
         heads = (

@@ -7,7 +7,12 @@ from .specs import IndicatorSpec
 CORE: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("party_orgs", "基层党组织数", "个", ("基层党组织", "党组织", "党委", "党总支", "党支部", "支部")),
     IndicatorSpec("party_members", "党员人数", "人", ("党员", "正式党员", "预备党员", "在册党员")),
-    IndicatorSpec("members_mobilized", "发动下沉党员干部人数", "人", ("党员干部", "下沉党员", "机关干部", "在职党员")),
+    IndicatorSpec(
+        "members_mobilized",
+        "发动下沉党员干部人数",
+        "人",
+        ("党员干部", "下沉党员", "机关干部", "在职党员", "党员中心户"),
+    ),
     IndicatorSpec("masses_mobilized", "带动参与群众人数", "人", ("群众", "居民", "村民", "志愿者")),
     IndicatorSpec("households_visited", "走访户数", "户", ("走访户", "入户走访")),
     IndicatorSpec("people_visited", "走访排查人数", "人", ("走访群众", "排查人员", "返乡人员")),
@@ -391,7 +396,7 @@ PARTICIPANT_WORDS = (
     "学习",
 )
 RATE_WORDS = ("率", "比例", "占比", "覆盖面", "比重", "满意度", "知晓度", "参与度", "认可度")
-HOUSEHOLD_BENEFIT_VERBS = ("惠及", "受益", "受惠", "服务", "覆盖", "帮扶", "结对")
+HOUSEHOLD_BENEFIT_VERBS = ("惠及", "受益", "受惠", "服务", "覆盖", "帮扶", "结对", "帮助")
 HOUSEHOLD_MOBILIZE_VERBS = ("带动", "发动", "动员", "组织", "引导", "号召")
 JOIN_WORDS = ("入社", "入股", "加入合作社")
 GROWTH_WORDS = ("增长", "提高", "提升", "下降", "降低", "同比", "增幅", "比上年", "环比", "减少", "上升")

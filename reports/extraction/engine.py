@@ -275,8 +275,9 @@ class Extractor:
         elif local_start > cs and before.endswith("的") and not any(ch in before for ch in "，,；;"):
             # 走遍了全村11个村民小组的426户人家: the figure before only qualifies this one's noun.
             before = t[cs : num.start]
-        elif local_start > cs and before.startswith("、") and num.unit in _PEOPLE_UNITS:
-            # 选派驻村第一书记41名、驻村工作队员96名: list items share the clause's verb.
+        elif local_start > cs and before.startswith("、"):
+            # 选派驻村第一书记41名、驻村工作队员96名, 协调解决物业矛盾24件、邻里纠纷75件: list items
+            # share the clause's verb.
             before = t[cs : num.start]
         subject_after, _head_only = _noun_phrase_after(t, num.end, ce, campaigns, d)
         subject = ""
