@@ -332,8 +332,9 @@ class Attributor:
                 )
             )
             and (not _has(subject, ("示范区",)) or _has(subject, ("示范点",)))
-            # 樱桃种植示范园, 乡级示范园: farming demonstration parks and bases are no model units.
-            and not subject.endswith(("园", "基地"))
+            # 樱桃种植示范园, 乡级示范园: farming demonstration parks and bases are no model units,
+            # unless they are the Party's own (党员示范茶园).
+            and not (subject.endswith(("园", "基地")) and "党" not in subject + c.clause_before)
         ):
             return "model_units", 0.85
         heads = (
