@@ -10,6 +10,7 @@ from typing import Any
 from . import catalogue as cat
 from .attribution import Attributor, Clue, clean_subject
 from .campaigns import CampaignMatcher
+from .confidence import ConfidenceModel, mention_features
 from .gazetteer import Gazetteer
 from .numbers import CN_DIGITS, NumberMatch, find_numbers
 from .periods import find_periods, period_of
@@ -95,6 +96,8 @@ class Extractor:
         gazetteer: Gazetteer | bool | None = True,
     ) -> None:
         self.attributor = Attributor(indicators)
+        self.confidence = ConfidenceModel.load()
+        self.explain = False  # True adds each mention's confidence features (for fitting the model)
         if gazetteer is True:
             gazetteer = Gazetteer.load()
         self.places = PlaceIndex(places, gazetteer or None)
@@ -165,8 +168,18 @@ class Extractor:
             a_start, a_end, heading_end = _article_of(articles, num.start)
             if a_start not in article_mains:
                 article_mains[a_start] = main_place(places, a_start, a_end, heading_end, place_starts)
-            place = _place_for(num, places, comp, article_mains[a_start], doc_main, place_starts, heading_end)
+            place, how = _place_for(num, places, comp, article_mains[a_start], doc_main, place_starts, heading_end)
             region, region_key = self._region(place, context)
+            features = mention_features(
+                rule_confidence=confidence,
+                indicator=code,
+                unit=num.unit,
+                how=how,
+                place=place,
+                distance=num.start - place.end if place is not None and place.end <= num.start else -1,
+                in_heading=num.start < heading_end,
+                borderline=verdict,
+            )
             start, end = comp.original_span(num.start, num.end)
             result.mentions.append(
                 {
@@ -182,10 +195,12 @@ class Extractor:
                     "region": region,
                     "borderline": verdict,
                     "period": self._period(num.start, periods, comp, a_start, context),
-                    "confidence": round(confidence, 2),
+                    "confidence": round(self.confidence.score(features, confidence), 2),
                     "region_key": region_key,
                 }
             )
+            if self.explain:
+                result.mentions[-1]["features"] = features
         for s, e, spec in campaigns:
             start, end = comp.original_span(s, e)
             result.campaigns.append(CampaignMatcher.record(spec, start, end))
@@ -613,8 +628,12 @@ def _place_for(
     doc_main: Place | None,
     place_starts: list[int] | None = None,
     heading_end: int = 0,
-) -> Place | None:
-    """The place a figure belongs to: the clause's or paragraph's subject place, else the article's."""
+) -> tuple[Place | None, str]:
+    """The place a figure belongs to and how it was found (the confidence model reads the latter).
+
+    The clause's owner or the paragraph's subject place, else the section's, the article's or the
+    report's main place.
+    """
     para_start, _ = comp.paragraph_bounds(num.start)
     # 一是…。二是…: each point of a work summary starts afresh; a village named in the point before
     # does not own the next point's figures.
@@ -628,7 +647,7 @@ def _place_for(
     while j >= 0 and places[j].start >= clause_start:
         p = places[j]
         if comp.text.startswith("的", p.end) and not p.short and (not p.anaphor or p.antecedent is not None):
-            return p
+            return p, "owner"
         j -= 1
     # The nearest subject place before the figure in its paragraph (so also in its sentence, if any).
     # Places are in text order; walk back from the figure to the nearest usable one.
@@ -642,11 +661,15 @@ def _place_for(
                 # (全镇, 该区 on the other hand deliberately widen the scope again).
                 named = _named_below(places, i, para_start, _LEVEL_RANK.get(p.level, 0))
                 if named is not None:
-                    return named
-            return p
+                    return named, "paragraph"
+            return p, "clause" if p.start >= clause_start else "paragraph"
         i -= 1
     section = _section_place(places, comp, para_start, heading_end, place_starts)
-    return section or article_main or doc_main
+    if section is not None:
+        return section, "section"
+    if article_main is not None:
+        return article_main, "article"
+    return doc_main, "document" if doc_main is not None else "none"
 
 
 def _clause_floor(text: str, pos: int) -> int:
