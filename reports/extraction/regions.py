@@ -497,7 +497,7 @@ _ANAPHOR_RE = re.compile(
     # 我市/我们村: a report of the place's own office speaks of it in the first person.
     r"(?P<det>全|该|本|此|我们|我)(?P<lvl>街道办事处|街道|社区|示范区|开发区|小区|苏木|嘎查|区|县|旗|盟|市|省|镇|乡|村)"
     r"|(?P<organ>区委|县委|市委|区政府|县政府|市政府|街道党工委|镇党委|乡党委|社区党委|社区党总支|村党支部|村党总支|"
-    r"区纪委|县纪委|街道办事处|村党委|村委会|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里|"
+    r"区纪委|县纪委|街道办事处|村党委|村委会|村委|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里|"
     r"旗委|旗政府|盟委|苏木党委|嘎查党支部|嘎查党总支)"
     # 小区 alone, as a clause's subject, for the compound just named: 小区党支部…, 小区的31名党员.
     r"|(?P<compound>小区)(?=党支部|党小组|里|的|还|累计|已|共|内|居民|业主|通过|把|将|先后|今年|划分|投资|连续)"
@@ -788,8 +788,15 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
     _bare_level_agents(text, places, taken, tokens, starts)
     places.sort(key=lambda p: (p.start, p.end))
     _dedupe(places)
-    # 评出五星社区161个、四星社区647个: a name followed by nothing but its count is what is counted.
-    places[:] = [p for p in places if p.anaphor or p.key is not None or not _COUNTED_CATEGORY.match(text, p.end)]
+    # 评出五星社区161个、四星社区647个: a name followed by nothing but its count is what is counted;
+    # 全旗8个苏木镇: one preceded by a count is a kind of place, counted.
+    places[:] = [
+        p
+        for p in places
+        if p.anaphor
+        or p.key is not None
+        or not (_COUNTED_CATEGORY.match(text, p.end) or _COUNT_BEFORE.search(text, max(0, p.start - 6), p.start))
+    ]
     chains = _Chains(places)
     for p in places:
         p.subject = _is_subject(text, p, chains) or _agent_of_verb(text, p, tokens, starts)
@@ -1686,14 +1693,32 @@ def _clause_start(text: str, s: int) -> bool:
     return bool(_ADVERBIAL.match(text[_clause_begin(text, s) : s]))
 
 
+def _in_list(text: str, p: Place, chains: _Chains) -> bool:
+    """Whether p is one item of a list of places (甲村、乙村和丙村; …丙村等3个村)."""
+    if p.anaphor:
+        return False
+    end = chains.end(p)
+    before = text[p.start - 1 : p.start]
+    after = text[end : end + 1]
+    prev = chains.ending_at.get(p.start - 1)
+    nxt = chains.starts_at.get(end + 1)
+    return (
+        (before in "、和与及" and prev is not None and not prev.anaphor)
+        or (after in "、和与及" and nxt is not None and not nxt.anaphor)
+        or (text.startswith("等", end) and before == "、")
+    )
+
+
 class _Chains:
     """Places written back to back (川汇区|金海路街道办事处), looked up by position instead of by scan."""
 
     def __init__(self, places: list[Place]) -> None:
         self.ending_at: dict[int, Place] = {}
+        self.starts_at: dict[int, Place] = {}
         self.ends_at: dict[int, int] = {}
         for q in places:
             self.ending_at.setdefault(q.end, q)
+            self.starts_at.setdefault(q.start, q)
             self.ends_at[q.start] = q.end
 
     def end(self, p: Place) -> int:
@@ -1711,6 +1736,10 @@ def _is_subject(text: str, p: Place, chains: _Chains) -> bool:
     title = _PERSON_TITLE.match(text, p.end) if p.anaphor else None
     if title and (text[p.start - 1 : p.start] in _LIST_MARKS or text[title.end() : title.end() + 1] in _LIST_MARKS):
         return False  # 区级领导、街道党工委书记、…: one of a list of people, not the place the clause is about
+    if _in_list(text, p, chains):
+        return False  # 甲社区、乙社区、丙社区等5个党群服务中心: items of a list are what is talked about
+    if prefix.endswith(("是", "为")) and not p.anaphor:
+        return False  # 六龙村是宾阳县48个贫困村之一: a place after the copula is the predicate
     if _ADVERBIAL.match(prefix):
         return True
     # A chain (川汇区金海路街道办事处) shares the role of its head.
@@ -1745,6 +1774,7 @@ def _agent_of_verb(text: str, p: Place, tokens: list[Token], starts: list[int]) 
     return not any(t.tag in ("v", "vn", "p") for t in tokens[lo:hi])
 
 
+_COUNT_BEFORE = re.compile(r"(?:\d|[一二三四五六七八九十两百千])[个座](?:[\u4e00-\u9fff]{0,2}村)?$")
 _COUNTED_CATEGORY = re.compile(r"(?:\d+|[一二三四五六七八九十百千两]+)个(?=[，。；、,;:：\n]|$)")
 _BARE_LEVEL_WORDS = {"小区": "compound", "社区": "community", "街道": "street"}
 

@@ -370,3 +370,13 @@ def test_a_county_by_its_short_form_after_its_province_and_cities_with_verbs_for
 def test_a_verb_phrase_before_a_level_word_is_no_place() -> None:
     text = "坚持问题导向，做实社区党建工作\n\n近年来，泾阳县推动6个城市社区升格为党总支。"
     assert _regions(text) == ["泾阳县"]
+
+
+def test_places_in_a_list_or_after_a_copula_or_a_count_are_not_the_subject() -> None:
+    # Apposition and lists are not subjects: the street owns the figures about its communities.
+    text = "本报讯 寒亭街道推进治理。\n\n对文化街社区、镜湖社区、祥亭街社区等3个党群服务中心进行改造提升。"
+    assert _regions(text) == ["寒亭街道"]
+    text = "本报讯 六龙村发展产业。\n\n六龙村是宾阳县48个贫困村之一，村委下辖6个党支部。"
+    assert _regions(text) == ["六龙村", "六龙村"]
+    text = "本报讯 东乌珠穆沁旗盘活草场。\n\n全旗8个苏木镇29个嘎查集体经济收入730余万元。"
+    assert _regions(text)[-1] == "东乌珠穆沁旗"
