@@ -22,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=5)
         parser.add_argument("--size", type=int, nargs="*", help="把文本重复到这些字数分别测量，如 --size 20000 600000")
         parser.add_argument("--tree", help="载入区划库中该地（如 郑州市）的整棵区域树后再测量")
+        parser.add_argument("--catalogue", action="store_true", help="用数据库中的指标目录与区域树（如演示数据）")
 
     def handle(self, *args, **options):
         paths = [Path(p) for p in options["files"]] or sorted(Path(settings.BASE_DIR).glob(DEFAULT_GLOB))
@@ -29,6 +30,12 @@ class Command(BaseCommand):
             raise CommandError("没有找到报道文本。")
         text = "\n\n".join(p.read_text(encoding="utf-8") for p in paths)
         extractor = None
+        if options["catalogue"]:
+            from reports.engine import catalogue_specs, get_extractor
+
+            extractor = get_extractor()
+            _indicators, places, _campaigns = catalogue_specs()
+            self.stdout.write(f"数据库目录：{len(places)} 个区域")
         if options["tree"]:
             t0 = time.perf_counter()
             specs = tree_specs(options["tree"])
