@@ -235,7 +235,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # The PDF renderers narrate every step at INFO ("Step 1 - Fetching…", "glyf pruned"): noise on
+    # a terminal and in worker logs; their warnings and errors still show.
+    "loggers": {
+        "jieba": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 if PRODUCTION:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 
 import pytest
@@ -95,3 +96,16 @@ def test_bench_summary_prints_the_generation_time(two_cities):
     call_command("bench_summary", region="川汇区", repeat=1, stdout=stdout)
     output = stdout.getvalue()
     assert "川汇区 2024年" in output and "中位数" in output  # printed, not asserted against a limit
+
+
+def test_the_command_prints_one_line_and_no_renderer_chatter(two_cities, tmp_path, caplog):
+    build_figures(two_cities)
+    stdout = io.StringIO()
+    call_command("export_summary", region="川汇区", period="2024", out=str(tmp_path / "s.pdf"), stdout=stdout)
+    assert stdout.getvalue().strip().count("\n") == 0 and "已导出" in stdout.getvalue()
+    chatter = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name.split(".")[0] in ("weasyprint", "fontTools") and r.levelno < logging.WARNING
+    ]
+    assert chatter == []
