@@ -7,11 +7,12 @@ class ReportsConfig(AppConfig):
     verbose_name = _("新闻报道")
 
     def ready(self) -> None:
-        # Registers the summary task (Celery autodiscovery looks only at reports/tasks.py).
+        # Registers the summary task (Celery autodiscovery looks only at reports/tasks.py) and the
+        # system checks.
         from django.db.models.signals import post_delete, post_save
 
         from metrics.models import Region
-        from reports import summary_tasks  # noqa: F401
+        from reports import checks, summary_tasks  # noqa: F401
         from reports.engine import bump_region_version
 
         # A renamed, added or removed region changes what the extractor knows (reports.engine).

@@ -48,6 +48,7 @@ from portal import access
 from portal.models import AuditEvent
 from reports import charts
 from reports.charts import Series
+from reports.fonts import FontMissing, require_cjk_font
 from reports.models import Summary
 
 logger = logging.getLogger(__name__)
@@ -322,7 +323,11 @@ def summary_html(content: SummaryContent) -> str:
 
 
 def render_pdf(html: str) -> tuple[bytes, int]:
-    """HTML → PDF bytes and page count; Chinese glyphs come from Noto Sans CJK via fontconfig."""
+    """HTML → PDF bytes and page count; Chinese glyphs come from Noto Sans CJK via fontconfig.
+
+    Without any Chinese font WeasyPrint would quietly draw boxes: refuse with what to install.
+    """
+    require_cjk_font()
     from weasyprint import HTML  # imported here: loading Pango and the fonts takes a second
     from weasyprint.urls import URLFetcher
 
@@ -627,6 +632,11 @@ def summary_generate(
     except (OperationalError, InterfaceError):
         Summary.objects.filter(pk=summary_id, attempts=token).update(status=Summary.Status.PENDING, stage="")
         raise
+    except FontMissing as exc:
+        # The machine, not the data: the reason says what to install; retrying before that is useless.
+        logger.warning("summary %s: %s", summary_id, exc)
+        _fail(summary_id, token, str(exc))
+        return "failed"
     except Exception as exc:
         logger.exception("summary %s: generation failed", summary_id)
         _fail(summary_id, token, f"生成失败：{exc}"[:500])
