@@ -26,7 +26,7 @@ from metrics.models import (
     ValidationRule,
 )
 from portal import access
-from portal.admin import ScopedAdminMixin
+from portal.admin import ScopedAdminMixin, ScopedFieldsMixin
 
 admin.site.site_header = "基层党建数据平台 · 管理"
 admin.site.site_title = "基层党建数据平台"
@@ -44,12 +44,6 @@ class RegionAdmin(RegionScopeAdmin):
     search_fields = ("name", "short_name", "aliases", "code")
     region_field = "self"
     actions = ["import_from_gazetteer"]
-
-    def get_queryset(self, request):
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return qs
-        return access.regions_visible_to(request.user)
 
     @admin.action(description=gettext_lazy("从全国行政区划导入下级区域"), permissions=["add"])
     def import_from_gazetteer(self, request, queryset):
@@ -118,7 +112,7 @@ class OrganisationAdmin(RegionScopeAdmin):
 
 
 @admin.register(StarDefinition)
-class StarDefinitionAdmin(admin.ModelAdmin):
+class StarDefinitionAdmin(ScopedFieldsMixin, admin.ModelAdmin):
     list_display = ("name", "scheme", "order", "active")
     list_filter = ("scheme",)
 
@@ -131,37 +125,37 @@ class StarRatingAdmin(RegionScopeAdmin):
     raw_id_fields = ("organisation",)
 
 
-class DataSetIndicatorInline(admin.TabularInline):
+class DataSetIndicatorInline(ScopedFieldsMixin, admin.TabularInline):
     model = DataSetIndicator
     extra = 1
 
 
 @admin.register(DataSet)
-class DataSetAdmin(admin.ModelAdmin):
+class DataSetAdmin(ScopedFieldsMixin, admin.ModelAdmin):
     list_display = ("name", "code", "levels", "deadline_day", "lock_after_deadline")
     inlines = [DataSetIndicatorInline]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ScopedFieldsMixin, admin.ModelAdmin):
     list_display = ("code", "name", "unit", "category", "time_aggregation", "region_aggregation", "is_key", "active")
     list_filter = ("category", "time_aggregation", "is_key", "active")
     search_fields = ("code", "name", "synonyms")
 
 
 @admin.register(ValidationRule)
-class ValidationRuleAdmin(admin.ModelAdmin):
+class ValidationRuleAdmin(ScopedFieldsMixin, admin.ModelAdmin):
     list_display = ("left", "operator", "right", "message", "active")
 
 
-class CampaignTargetInline(admin.TabularInline):
+class CampaignTargetInline(ScopedFieldsMixin, admin.TabularInline):
     model = CampaignTarget
     extra = 1
     raw_id_fields = ("region",)
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ScopedFieldsMixin, admin.ModelAdmin):
     list_display = ("name", "code", "start", "end")
     filter_horizontal = ("regions",)
     inlines = [CampaignTargetInline]
@@ -175,7 +169,7 @@ class ProjectAdmin(RegionScopeAdmin):
     raw_id_fields = ("lead_organisation",)
 
 
-class ReturnEventInline(admin.TabularInline):
+class ReturnEventInline(ScopedFieldsMixin, admin.TabularInline):
     """The form's workflow history, read-only: steps are taken on the 数据填报 pages, never here."""
 
     model = ReturnEvent
@@ -221,8 +215,11 @@ class DataValueAdmin(RegionScopeAdmin):
 
 
 @admin.register(DashboardPreset)
-class DashboardPresetAdmin(admin.ModelAdmin):
-    """Which KPI cards a region's (or a role's) dashboard shows."""
+class DashboardPresetAdmin(RegionScopeAdmin):
+    """Which KPI cards a region's (or a role's) dashboard shows.
+
+    Presets without a region apply everywhere, so only a superuser sees and changes them.
+    """
 
     list_display = ("name", "region", "role")
     filter_horizontal = ("indicators",)

@@ -78,13 +78,17 @@ def regions_visible_to(user) -> QuerySet[Region]:
 
 
 def filter_for_user(user, queryset: QuerySet[M], region_field: str = "region") -> QuerySet[M]:
-    """Restrict any queryset whose rows belong to a region to the user's subtree."""
+    """Restrict any queryset whose rows belong to a region to the user's subtree.
+
+    ``region_field`` is the lookup from the row to its Region; "self" for a queryset of regions.
+    """
     path = scope_path(user)
     if path is None:
         return queryset.none()
     if not path:
         return queryset
-    return queryset.filter(**{f"{region_field}__path__startswith": path})
+    lookup = "path__startswith" if region_field == "self" else f"{region_field}__path__startswith"
+    return queryset.filter(**{lookup: path})
 
 
 def can_view_region(user, region: Region) -> bool:

@@ -1,13 +1,75 @@
 """Admin for users, roles and the audit log; district administrators see only their subtree."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from portal import access
 from portal.models import AuditEvent, Notification, Profile
 
+# Models every administrator shares: the catalogue, the schemes, and the security logs that only
+# superusers hold permissions for. Every other registered model must declare how it reaches its
+# region (ScopedAdminMixin.region_field); tests/portal/test_admin_scope.py walks them all.
+GLOBAL_MODELS = frozenset(
+    {
+        "auth.Group",
+        "auth.Permission",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+        "metrics.Indicator",
+        "metrics.DataSet",
+        "metrics.DataSetIndicator",
+        "metrics.ValidationRule",
+        "metrics.StarDefinition",
+        "metrics.Campaign",
+    }
+)
 
-class ScopedAdminMixin:
-    """Limit an admin changelist and its foreign-key choices to the user's subtree."""
+
+def scoped_queryset(request, model) -> QuerySet:
+    """The rows of ``model`` the request's user may pick, by the scope its admin declares.
+
+    A model that is neither global nor scoped offers no choices at all: forgetting a scope
+    fails closed.
+    """
+    qs = model._default_manager.all()
+    if request.user.is_superuser or model._meta.label in GLOBAL_MODELS:
+        return qs
+    model_admin = admin.site._registry.get(model)
+    region_field = getattr(model_admin, "region_field", None) if isinstance(model_admin, ScopedAdminMixin) else None
+    if model._meta.label == "metrics.Region":
+        region_field = "self"
+    if region_field is None:
+        return qs.none()
+    return access.filter_for_user(request.user, qs, region_field)
+
+
+class ScopedFieldsMixin:
+    """Limit every foreign-key and many-to-many choice to rows the administrator may see.
+
+    Choices follow the related model's own declared scope, so a raw-id or select field never
+    accepts another district's organisation, region or user (a forged id fails validation).
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["queryset"] = scoped_queryset(request, db_field.related_model)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["queryset"] = scoped_queryset(request, db_field.related_model)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdminMixin(ScopedFieldsMixin):
+    """Limit an admin's rows, choices and object pages (change, history, delete) to the subtree.
+
+    ``region_field`` is the lookup from the model to its Region ("self" for Region itself).
+    Autocomplete and raw-id popups query the target model's admin, so they inherit its scope.
+    """
 
     region_field = "region"
 
@@ -17,12 +79,13 @@ class ScopedAdminMixin:
             return qs
         return access.filter_for_user(request.user, qs, self.region_field)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from metrics.models import Region
-
-        if db_field.related_model is Region and not request.user.is_superuser:
-            kwargs["queryset"] = access.regions_visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_object(self, request, object_id, from_field=None):
+        # Django answers a missing object with a redirect; here another district's object and a
+        # missing one give the same 404, as on the portal's own pages.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("对象不存在或不在您的权限范围内"))
+        return obj
 
 
 @admin.register(Profile)
@@ -43,7 +106,9 @@ class ProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    # Events of people outside the subtree, and failed logins that name nobody, stay hidden.
+    region_field = "user__profile__region"
     list_display = ("at", "user", "action", "target", "ip_address")
     list_filter = ("action",)
     search_fields = ("user__username", "target")
@@ -60,7 +125,8 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    region_field = "user__profile__region"
     list_display = ("created_at", "user", "message", "read_at")
 
 
@@ -73,29 +139,19 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(ScopedFieldsMixin, admin.StackedInline):
     model = Profile
     can_delete = False
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from metrics.models import Region
-
-        if db_field.related_model is Region and not request.user.is_superuser:
-            kwargs["queryset"] = access.regions_visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(User)
-class ScopedUserAdmin(BaseUserAdmin):
+class ScopedUserAdmin(ScopedAdminMixin, BaseUserAdmin):
     inlines = [ProfileInline]
     list_display = ("username", "first_name", "is_active", "is_staff", "profile")
+    region_field = "profile__region"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("profile__region")
-        if request.user.is_superuser:
-            return qs
-        path = access.scope_path(request.user)
-        return qs.filter(profile__region__path__startswith=path) if path is not None else qs.none()
+        return super().get_queryset(request).select_related("profile__region")
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -2,11 +2,11 @@
 
 from django.contrib import admin
 
-from portal import access
+from portal.admin import ScopedAdminMixin, ScopedFieldsMixin
 from reports.models import Mention, Report, Summary
 
 
-class MentionInline(admin.TabularInline):
+class MentionInline(ScopedFieldsMixin, admin.TabularInline):
     model = Mention
     extra = 0
     fields = ("text", "value", "unit", "indicator", "region", "period_type", "period_start", "confidence", "review")
@@ -16,7 +16,7 @@ class MentionInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "region", "published", "status", "attempts", "created_at")
     list_filter = ("status", "source_kind")
     search_fields = ("title", "source_name")
@@ -25,30 +25,22 @@ class ReportAdmin(admin.ModelAdmin):
     readonly_fields = ("text_hash", "attempts", "queued_at", "parse_started_at", "parsed_at", "created_at")
     inlines = [MentionInline]
 
-    def get_queryset(self, request):
-        return access.filter_for_user(request.user, super().get_queryset(request))
-
 
 @admin.register(Mention)
-class MentionAdmin(admin.ModelAdmin):
+class MentionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("text", "report", "indicator", "region", "confidence", "review")
     list_filter = ("review", "borderline")
     raw_id_fields = ("report", "indicator", "region", "reviewed_by")
-
-    def get_queryset(self, request):
-        return access.filter_for_user(request.user, super().get_queryset(request), region_field="report__region")
+    region_field = "report__region"
 
 
 @admin.register(Summary)
-class SummaryAdmin(admin.ModelAdmin):
+class SummaryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Generated PDF summaries: to see what was produced, for whom, and why one failed."""
 
     list_display = ("region", "period", "campaign", "status", "progress", "requested_by", "created_at")
     list_filter = ("status",)
     readonly_fields = [f.name for f in Summary._meta.fields]
-
-    def get_queryset(self, request):
-        return access.filter_for_user(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False

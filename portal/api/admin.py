@@ -7,18 +7,19 @@ Only the hash of a key is stored, so there is nothing secret to show; issuing st
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal import access
+from portal.admin import ScopedAdminMixin
 from portal.models import ApiToken, AuditEvent
 from portal.signals import client_ip
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("user", "shown_prefix", "created", "last_used")
     fields = ("user", "shown_prefix", "created", "last_used")
     readonly_fields = fields
     search_fields = ("user__username", "prefix")
     ordering = ("user__username",)
+    region_field = "user__profile__region"
 
     @admin.display(description=_("令牌前缀"), ordering="prefix")
     def shown_prefix(self, obj: ApiToken) -> str:
@@ -26,11 +27,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return f"{obj.prefix}…"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("user")
-        if request.user.is_superuser:
-            return qs
-        path = access.scope_path(request.user)
-        return qs.filter(user__profile__region__path__startswith=path) if path is not None else qs.none()
+        return super().get_queryset(request).select_related("user")
 
     def has_add_permission(self, request) -> bool:
         return False
