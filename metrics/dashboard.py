@@ -219,13 +219,20 @@ def dashboard_kpis(*, user, params: DashboardParams) -> Table:
 
 
 def dashboard_trend(*, params: DashboardParams) -> Table:
-    """The chosen indicator month by month, with the same months a year earlier."""
+    """The chosen indicator month by month, with the same months a year earlier.
+
+    A figure stated only for a whole year belongs to no month: it is not drawn (as December or
+    spread over the months) but named in the note, so an empty line does not read as "nothing".
+    """
     months = params.trend.split(MONTH)
     earlier = [m.same_last_year() for m in months]
+    shown = {m.start for m in (*months, *earlier)}
+    years = [y for y in sorted({d.year for d in shown}) if all(date(y, k, 1) in shown for k in range(1, 13))]
+    whole = [MonthRange.of(Period.year(y)) for y in years]
     found = figures(
         indicators=[params.indicator],
         regions=[params.region],
-        ranges=[*months, *earlier],
+        ranges=[*months, *earlier, *whole],
         include_submitted=params.include_submitted,
         source=params.source,
         refresh=False,
@@ -238,6 +245,14 @@ def dashboard_trend(*, params: DashboardParams) -> Table:
     )
     for month, before in zip(months, earlier, strict=True):
         table.rows.append([month.code, found[(ind.pk, rid, month)].value, found[(ind.pk, rid, before)].value])
+    with_months = {m.start.year for m in (*months, *earlier) if found[(ind.pk, rid, m)].value is not None}
+    annual_only = [
+        f"{Period.year(y).label} {cell_text(found[(ind.pk, rid, w)].value)}{ind.unit}"
+        for y, w in zip(years, whole, strict=True)
+        if y not in with_months and found[(ind.pk, rid, w)].value is not None
+    ]
+    if annual_only:
+        table.note = _("只有全年数据、未按月绘制：%(figures)s") % {"figures": "；".join(annual_only)}
     return table
 
 
