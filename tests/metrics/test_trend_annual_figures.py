@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import translation
+
 from metrics.dashboard import dashboard_data, dashboard_filter, dashboard_params
 from metrics.models import Indicator
 from metrics.periods import Period
@@ -54,3 +56,10 @@ def test_the_pdf_trend_leaves_the_months_of_an_annual_only_year_empty(world, cit
     (year_2025,) = [r for r in rows if r[0] == "2025年"]
     assert year_2025[1:] == [None] * 12
     assert "2025年 120户" in content.tables["trend"].note
+
+
+def test_the_note_is_translated_on_english_pages(world, city_leader):
+    value("households_visited", world.community_a, date(2025, 1, 1), 120, period_type="year")
+    with translation.override("en"):
+        trend = _trend(city_leader, world.district_a, "2025", "households_visited")
+    assert trend.note.startswith("Figures for the whole year only, not drawn as months:") and "120" in trend.note
