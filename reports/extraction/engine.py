@@ -222,8 +222,8 @@ class Extractor:
             and num.written_unit in ("名", "位")
         ):
             return None  # ordinals and rankings: 第33次, 前10名
-        if re.match(r"(?:以上|以下|以内|及以上|及以下)的", after):
-            return None  # threshold qualifiers: 50万元以上的村, 30万元以下的村
+        if re.match(r"(?:以上|以下|以内|及以上|及以下)(?:的|、|[\u4e00-\u9fff])", after):
+            return None  # threshold qualifiers: 50万元以上的村, 50万元以上、30万元以上嘎查数量, 实现50万元以上集体经济
         if after.startswith("的") and re.search(r"(?:超过|高于|低于|不足|少于|多于)$", before):
             return None  # 年收入超过100万元的村: a threshold, the count is of the villages
         if num.unit == "组" and after.startswith("的"):
@@ -256,8 +256,10 @@ class Extractor:
             return None  # 四方, 多方: parties, not cubic metres
         if num.value == 1 and num.unit != "%":
             return None  # 一 is mostly an article: 一个党员, 一次全新尝试
-        if (num.bare_scale and t[max(0, s - 1) : s] not in ("上", "近")) or t[max(0, s - 2) : s] == "成千":
-            return None  # 千家万户, 万众一心
+        if (num.bare_scale and t[max(0, s - 1) : s] not in ("上", "近", "超", "破", "逾")) or t[
+            max(0, s - 2) : s
+        ] == "成千":
+            return None  # 千家万户, 万众一心; but 近千名, 超千万元 and 突破百万元 state a figure
         nxt = t[e : e + 1]
         if nxt and (nxt in CN_DIGITS or nxt in "十百千万"):
             return None  # 五位一体, 四面八方: parallel idioms

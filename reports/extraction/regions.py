@@ -743,6 +743,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             and not described  # 绿荫小区共有楼房23栋: named with an ordinary word, then described
         ):
             continue  # 星级小区, 花园小区: a kind of compound, not one by name
+        if suffix == "小区" and len(stem) <= 2 and stem[0] in "一二三四五六七八九十两":
+            continue  # 江苏路街道一老小区: "an old compound" of the street, even right after its name
         spec = index.lookup(name)
         if index.gazetteer is not None and spec is None:
             if _in_gazetteer(index.gazetteer, name):
@@ -1693,6 +1695,9 @@ def _clause_start(text: str, s: int) -> bool:
     return bool(_ADVERBIAL.match(text[_clause_begin(text, s) : s]))
 
 
+_LISTED_ORGAN = re.compile(r"(?:人大|政协|法院|检察院|[\u4e00-\u9fff]{0,4}?(?:局|委员会|办公室|公司|医院|学校))")
+
+
 def _in_list(text: str, p: Place, chains: _Chains) -> bool:
     """Whether p is one item of a list of places (甲村、乙村和丙村; …丙村等3个村)."""
     if p.anaphor:
@@ -1738,6 +1743,9 @@ def _is_subject(text: str, p: Place, chains: _Chains) -> bool:
         return False  # 区级领导、街道党工委书记、…: one of a list of people, not the place the clause is about
     if _in_list(text, p, chains):
         return False  # 甲社区、乙社区、丙社区等5个党群服务中心: items of a list are what is talked about
+    organ = _LISTED_ORGAN.match(text, p.end)
+    if organ and not p.anaphor and (text[p.start - 1 : p.start] == "、" or text.startswith("、", organ.end())):
+        return False  # 协调政府部门、九原区人大、九原区政协: the place names one of a list of bodies
     if prefix.endswith(("是", "为")) and not p.anaphor:
         return False  # 六龙村是宾阳县48个贫困村之一: a place after the copula is the predicate
     if _ADVERBIAL.match(prefix):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ._helpers import figures
+from ._helpers import figures, mentions
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,19 @@ def test_threshold_qualifier_with_de_is_no_figure() -> None:
     from ._helpers import figures
 
     assert figures("经营性收入50万元以上的村达到142个、30万元以下的村全部消除。") == [(142, "个")]
+
+
+def test_round_hundreds_and_thousands_after_a_bound_are_figures_and_thresholds_are_not() -> None:
+    found = mentions("合作社累计营收超千万元，解决近千名群众出行难，村集体收入突破百万元。")
+    assert [(m["text"], m["value"], m["approx"]) for m in found] == [
+        ("千万元", 10_000_000, True),
+        ("千名", 1000, True),
+        ("百万元", 1_000_000, True),
+    ]
+    found = mentions("全县238个村实现50万元以上集体经济收入，50万元以上、30万元以上嘎查数量增加。")
+    assert [m["text"] for m in found] == ["238个"]
+
+
+def test_animals_hives_and_wells_are_counted() -> None:
+    found = mentions("养殖藏鸡105.2万只、中华蜂4.8万箱，打5口饮水井。")
+    assert [(m["value"], m["unit"]) for m in found] == [(1_052_000, "只"), (48_000, "箱"), (5, "口")]
