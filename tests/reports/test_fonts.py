@@ -92,3 +92,9 @@ def test_the_summary_task_fails_naming_the_package_when_no_chinese_font(world, c
     summary.refresh_from_db()
     assert summary.status == Summary.Status.FAILED and not summary.file
     assert summary.failure_reason.startswith("未找到中文字体") and CJK_FONT_PACKAGE in summary.failure_reason
+
+
+def test_bench_summary_stops_with_the_same_message_when_no_chinese_font(world, no_cjk_font):
+    build_figures(world)
+    with pytest.raises(CommandError, match=CJK_FONT_PACKAGE):
+        call_command("bench_summary", region="川汇区", period="2024", repeat=1)

@@ -11,6 +11,7 @@ from metrics import aggregation
 from metrics.models import Region
 from metrics.periods import YEAR, Period
 from reports import summaries
+from reports.fonts import FontMissing, require_cjk_font
 
 
 class Command(BaseCommand):
@@ -33,6 +34,10 @@ class Command(BaseCommand):
                     raise CommandError(f"{region.display_name} 没有数据；请先运行 load_demo。")
                 period = Period.containing(horizon, YEAR)
         except summaries.SummaryError as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            require_cjk_font()
+        except FontMissing as exc:
             raise CommandError(str(exc)) from None
         user = summaries.system_user()
         size = region.descendants().count()
