@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core import checks
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from metrics.periods import Period
 from reports import summaries
@@ -98,3 +99,13 @@ def test_bench_summary_stops_with_the_same_message_when_no_chinese_font(world, n
     build_figures(world)
     with pytest.raises(CommandError, match=CJK_FONT_PACKAGE):
         call_command("bench_summary", region="川汇区", period="2024", repeat=1)
+
+
+def test_the_exports_page_shows_the_missing_font_reason(world, client_for, viewer_a, no_cjk_font):
+    build_figures(world)
+    client = client_for(viewer_a)
+    response = client.post(reverse("reports:export_pdf"), {"region": world.district_a.pk, "period": "2024"})
+    summary = Summary.objects.get()
+    assert response["Location"] == reverse("reports:summary_status", args=[summary.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "未找到中文字体" in page and CJK_FONT_PACKAGE in page
