@@ -70,6 +70,10 @@ class ReturnInvalid(ReturnError):
         self.findings = findings
 
 
+class ReturnSelfApproval(ReturnError):
+    """The approver submitted the form or last saved its figures (separation of duties)."""
+
+
 @dataclass
 class ReturnConflict(ReturnError):
     """Someone saved the form after this user loaded it; nothing of this save was written."""
@@ -322,6 +326,30 @@ def return_check(*, monthly_return: MonthlyReturn, submitting: bool = True) -> F
     )
 
 
+def return_self_approval_reason(*, user, monthly_return: MonthlyReturn) -> str | None:
+    """Why this user may not approve this form, or None: an approval is a second person's check.
+
+    Both the submitter and whoever last saved the figures are excluded; the setting
+    RETURNS_ALLOW_SELF_APPROVAL waives the rule for districts with a single member of staff.
+    """
+    ret = monthly_return
+    if settings.RETURNS_ALLOW_SELF_APPROVAL or user.pk not in _own_work(ret):
+        return None
+    if ret.submitted_by_id == user.pk:
+        return _("您提交了这份报表，不能审核自己提交的报表，请由另一位审核员审核。")
+    return _("您最后修改了这份报表的数值，不能审核自己填报的数值，请由另一位审核员审核。")
+
+
+def _own_work(ret: MonthlyReturn) -> set[int | None]:
+    """The submitter and whoever last saved or imported the figures (updated_by also moves on submit)."""
+    last_saver = (
+        ret.events.filter(action__in=[ReturnEvent.Action.SAVE, ReturnEvent.Action.IMPORT])
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    return {ret.submitted_by_id, last_saver} - {None}
+
+
 def return_approve(*, user, monthly_return: MonthlyReturn, note: str = "") -> MonthlyReturn:
     """已提交 → 已审核 and locked; only an approver above the region, once its children are done."""
     with transaction.atomic():
@@ -330,6 +358,10 @@ def return_approve(*, user, monthly_return: MonthlyReturn, note: str = "") -> Mo
             raise PermissionDenied(_("只有上级区域的审核员可以审核此报表。"))
         if ret.status != MonthlyReturn.Status.SUBMITTED or ret.waived:
             raise ReturnError(_("只有已提交的报表可以审核（当前：%(status)s）。") % {"status": ret.status_label})
+        reason = return_self_approval_reason(user=user, monthly_return=ret)
+        if reason:
+            raise ReturnSelfApproval(reason)
+        own_work = user.pk in _own_work(ret)
         blocking = selectors.return_blocking_children(monthly_return=ret, today=timezone.localdate())
         if blocking:
             names = "、".join(f"{c.region.display_name}（{c.state_label}）" for c in blocking[:10])
@@ -344,6 +376,9 @@ def return_approve(*, user, monthly_return: MonthlyReturn, note: str = "") -> Mo
         ret.full_clean()
         ret.save(update_fields=["approved_by", "approved_at", "locked", "lock_reason", "locked_by", "locked_at"])
         _audit(user, "return_approve", ret, note=note)
+        if own_work:
+            # Only reachable with RETURNS_ALLOW_SELF_APPROVAL: the waiver is on the record, per form.
+            _audit(user, "return_self_approve", ret, note=note, submitted_by=ret.submitted_by_id)
         _notify(_submitters(ret), f"{_label(ret)}已审核通过", _link(ret))
     return ret
 
@@ -943,6 +978,7 @@ __all__ = [
     "ReturnConflict",
     "ReturnError",
     "ReturnInvalid",
+    "ReturnSelfApproval",
     "region_gazetteer",
     "region_import_subtree",
     "reminder_send",
@@ -953,6 +989,7 @@ __all__ = [
     "return_lock_overdue",
     "return_refresh_deadline_lock",
     "return_save_values",
+    "return_self_approval_reason",
     "return_send_back",
     "return_submit",
     "return_unlock",

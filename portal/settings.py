@@ -146,6 +146,10 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# Four eyes on monthly forms: whoever submitted a form or last saved its figures cannot approve it.
+# A district with a single member of staff may waive this; every such approval is audited.
+RETURNS_ALLOW_SELF_APPROVAL = env.bool("RETURNS_ALLOW_SELF_APPROVAL", default=False)
+
 # Report uploads: larger files are refused with a clear message before anything is stored.
 REPORT_MAX_UPLOAD_BYTES = env.int("REPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -158,6 +158,11 @@ def _render_form(
         "can_approve": bool(
             ret and ret.status == MonthlyReturn.Status.SUBMITTED and access.can_approve_region(user, region)
         ),
+        "self_approval_reason": (
+            services.return_self_approval_reason(user=user, monthly_return=ret)
+            if ret is not None and ret.status == MonthlyReturn.Status.SUBMITTED
+            else None
+        ),
         "can_unlock": bool(ret and ret.locked and may_lock),
         "can_lock": bool(ret and not ret.locked and access.is_admin(user) and access.can_view_region(user, region)),
         "can_waive": bool(

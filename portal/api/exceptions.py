@@ -58,6 +58,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只有已提交的报表可以审核或退回。",
         "Only a submitted monthly return can be approved or sent back.",
     ),
+    "self_approval": (
+        "不能审核自己提交或最后修改的报表，请由另一位审核员审核。",
+        "Whoever submitted a monthly return or last saved its figures cannot approve it; another approver must.",
+    ),
     "children_pending": (
         "下级区域尚未全部审核或免报，请先处理下级报表。",
         "Not every region below has its return approved or waived yet; deal with those first.",

@@ -37,9 +37,9 @@ def in_chinese() -> translation.override:
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def _refusal(exc: Exception, code: str, **extra) -> ApiError:
+def _refusal(exc: Exception, code: str, *, status_code: int | None = None, **extra) -> ApiError:
     """The service's own Chinese message (it names states and regions) with the code's English."""
-    return ApiError(str(exc), MESSAGES[code][1], code=code, extra=extra)
+    return ApiError(str(exc), MESSAGES[code][1], code=code, status_code=status_code, extra=extra)
 
 
 def _findings_refusal(exc: return_services.ReturnInvalid, code: str) -> ApiError:
@@ -237,7 +237,8 @@ class MonthlyReturnViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         summary="审核通过",
         description=(
             "已提交 → 已审核并锁定，数值计入看板与汇总。只有上级区域的审核员可以审核（否则 403）；"
-            "下级区域的同一报表尚未全部审核或免报时返回 409 children_pending，blocking 列出这些区域。"
+            "下级区域的同一报表尚未全部审核或免报时返回 409 children_pending，blocking 列出这些区域；"
+            "提交人或最后修改数值的人不能审核自己的报表（403 self_approval）。"
         ),
         request=api_serializers.ReturnNoteSerializer,
         responses=DETAIL,
@@ -249,6 +250,8 @@ class MonthlyReturnViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         with in_chinese():
             try:
                 return_services.return_approve(user=request.user, monthly_return=ret, note=note)
+            except return_services.ReturnSelfApproval as exc:
+                raise _refusal(exc, "self_approval", status_code=status.HTTP_403_FORBIDDEN) from None
             except return_services.ReturnError as exc:
                 ret.refresh_from_db()
                 if ret.status != MonthlyReturn.Status.SUBMITTED or ret.waived:
