@@ -14,7 +14,7 @@ from reports.models import Report
 from reports.services import mentions_accept_above, normalised_hash, report_parse, report_submit
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "reports"
-DEMO_ACCEPT_THRESHOLD = 0.8
+DEMO_ACCEPT_THRESHOLD = 0.7
 
 
 @dataclass(frozen=True)

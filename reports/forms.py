@@ -116,5 +116,5 @@ def correction_choices(*, user) -> tuple[list, list]:
 
 class AcceptAboveForm(forms.Form):
     threshold = forms.DecimalField(
-        label=_("置信度不低于"), min_value=Decimal(0), max_value=Decimal(1), decimal_places=2, initial=Decimal("0.8")
+        label=_("置信度不低于"), min_value=Decimal(0), max_value=Decimal(1), decimal_places=2, initial=Decimal("0.7")
     )
