@@ -1,11 +1,13 @@
 """Admin for users, roles and the audit log; district administrators see only their subtree."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal import access
+from portal import selectors as portal_selectors
 from portal.models import AuditEvent, Notification, Profile
 
 # Models every administrator shares: the catalogue, the schemes, and the security logs that only
@@ -152,6 +154,33 @@ class ScopedUserAdmin(ScopedAdminMixin, BaseUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("profile__region")
+
+    actions = ["deactivate"]
+
+    def get_deleted_objects(self, objs, request):
+        # Records outlive their authors: a user named by returns, approvals, the audit log or
+        # reports is "protected", so Django's own delete page explains why and deletes nothing.
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for user in objs:
+            counts = portal_selectors.user_record_counts(user=user)
+            if counts:
+                kinds = "、".join(_("%(kind)s %(n)d 条") % {"kind": k, "n": n} for k, n in counts.items())
+                protected.append(
+                    _("%(user)s 出现在%(kinds)s中，不能删除；请改用“停用账号”（记录中仍显示其姓名）。")
+                    % {"user": user.get_full_name() or user.username, "kinds": kinds}
+                )
+        return to_delete, model_count, perms_needed, protected
+
+    @admin.action(description=gettext_lazy("停用账号（保留其填报、审核与日志记录）"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        users = list(queryset.filter(is_active=True).exclude(pk=request.user.pk))
+        for user in users:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            AuditEvent.objects.create(
+                user=request.user, action="user_deactivate", target=user.username, detail={"via": "admin"}
+            )
+        self.message_user(request, _("已停用 %(n)d 个账号。") % {"n": len(users)}, messages.SUCCESS)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

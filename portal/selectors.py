@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import models
 from django.utils import timezone
 
 from metrics.models import DataSet, MonthlyReturn
@@ -37,3 +38,23 @@ def home_summary(*, user, today: date | None = None) -> dict:
     summary["reports"] = list(access.filter_for_user(user, Report.objects.select_related("region"))[:8])
     summary["notifications"] = list(user.notifications.filter(read_at__isnull=True)[:5])
     return summary
+
+
+def user_record_counts(*, user) -> dict[str, int]:
+    """How many records of each kind name this user (returns, approvals, audit, reports…).
+
+    These are the relations that outlive an account (on_delete=SET_NULL); deleting the user
+    would leave them naming nobody, so the admin refuses and offers 停用 instead.
+    """
+    counts: dict[str, int] = {}
+    for rel in type(user)._meta.get_fields(include_hidden=True):
+        if not (rel.is_relation and rel.auto_created and not rel.concrete):
+            continue
+        if getattr(rel, "on_delete", None) is not models.SET_NULL:
+            continue
+        n = rel.related_model._default_manager.filter(**{rel.field.name: user}).count()
+        if n:
+            label = str(rel.related_model._meta.verbose_name)
+            counts[label] = counts.get(label, 0) + n
+    return counts
+

@@ -70,3 +70,52 @@ def test_a_server_error_is_the_portals_own_500_in_chinese(db):
     assert response.status_code == 500
     body = response.content.decode()
     assert "服务器出错了" in body and "Server Error" not in body
+
+
+@pytest.fixture
+def superuser(world):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("root_admin", password="x")
+
+
+def test_admin_refuses_to_delete_a_user_named_by_records_and_says_why(world, street_editor_a, superuser, client_for):
+    from django.urls import reverse
+
+    submitted(street_editor_a, world.street_a)
+    client = client_for(superuser)
+    url = reverse("admin:auth_user_delete", args=[street_editor_a.pk])
+    page = client.get(url).content.decode()
+    assert "不能删除" in page and "月度报表" in page and "停用账号" in page
+    client.post(url, {"post": "yes"})
+    street_editor_a.refresh_from_db()  # still there
+    bulk = {"action": "delete_selected", "_selected_action": [street_editor_a.pk], "post": "yes"}
+    client.post(reverse("admin:auth_user_changelist"), bulk)
+    street_editor_a.refresh_from_db()
+
+
+def test_admin_deactivates_instead_and_the_audit_log_says_who(world, street_editor_a, superuser, client_for):
+    from django.urls import reverse
+
+    from portal.models import AuditEvent
+
+    submitted(street_editor_a, world.street_a)
+    response = client_for(superuser).post(
+        reverse("admin:auth_user_changelist"), {"action": "deactivate", "_selected_action": [street_editor_a.pk]}
+    )
+    assert response.status_code == 302
+    street_editor_a.refresh_from_db()
+    assert not street_editor_a.is_active
+    event = AuditEvent.objects.get(action="user_deactivate")
+    assert (event.user, event.target) == (superuser, "street_editor_a")
+
+
+def test_admin_still_deletes_a_user_who_left_no_records(world, superuser, client_for):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from portal.models import Profile
+
+    unused = make_user(world.street_a, Profile.Role.VIEWER, "never_used")
+    client_for(superuser).post(reverse("admin:auth_user_delete", args=[unused.pk]), {"post": "yes"})
+    assert not get_user_model().objects.filter(pk=unused.pk).exists()
