@@ -53,3 +53,11 @@ def test_self_approval_waived_by_the_setting_is_audited(world, approver_a, setti
     event = AuditEvent.objects.get(action="return_self_approve")
     assert event.user == approver_a and event.detail["monthly_return"] == ret.pk
     assert event.detail["submitted_by"] == approver_a.pk
+
+
+def test_the_refusal_is_in_the_language_the_approver_reads(world, approver_a):
+    from django.utils import translation
+
+    ret = submitted(approver_a, world.street_a)
+    with translation.override("en"), pytest.raises(services.ReturnSelfApproval, match="you cannot approve it"):
+        services.return_approve(user=approver_a, monthly_return=ret)
