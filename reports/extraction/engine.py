@@ -648,7 +648,8 @@ def _place_for(
     j = i
     while j >= 0 and places[j].start >= clause_start:
         p = places[j]
-        if comp.text.startswith("的", p.end) and not p.short and (not p.anaphor or p.antecedent is not None):
+        owns = comp.text.startswith("的", p.end) or p.end == num.start  # 山堡村的…面积, 宾阳县48个贫困村
+        if owns and not p.short and (not p.anaphor or p.antecedent is not None):
             return p, "owner"
         j -= 1
     # The nearest subject place before the figure in its paragraph (so also in its sentence, if any).

@@ -807,6 +807,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             # unless it opens its clause (重庆：…, 天津累计…).
             p.subject = _clause_begin(text, p.start) == p.start
     _resolve(places)
+    _speakers_place(text, places)
     return places
 
 
@@ -897,7 +898,7 @@ def _names_in_text(text: str, gaz: Gazetteer) -> set[str]:
 def _holds_verb(tokens: list[Token], starts: list[int], lo: int, hi: int) -> bool:
     k = bisect_left(starts, lo)
     while k < len(tokens) and tokens[k].start < hi:
-        if tokens[k].tag == "v" and len(tokens[k].word) > 1:
+        if tokens[k].tag in ("v", "l", "i") and len(tokens[k].word) > 1:  # verbs, set phrases, idioms
             return True
         k += 1
     return False
@@ -1812,6 +1813,40 @@ def _dedupe(places: list[Place]) -> None:
             continue
         keep.append(p)
     places[:] = keep
+
+
+def _speakers_place(text: str, places: list[Place]) -> None:
+    """“全村集体经济收入为70万元……”新平村党支部书记说: in quoted speech, 全村/村里 is the speaker's village.
+
+    The speaker is named right after the closing quote, as a place with a post (书记, 主任); an
+    anaphor of that level inside the quote stands for that place, not for the one named last.
+    """
+    starts = [q.start for q in places]
+    for p in places:
+        if not p.anaphor:
+            continue
+        open_at = text.rfind("“", max(0, p.start - 300), p.start)
+        if open_at < 0 or "”" in text[open_at : p.start]:
+            continue
+        close_at = text.find("”", p.end, p.end + 400)
+        if close_at < 0:
+            continue
+        k = bisect_left(starts, close_at)
+        if k >= len(places) or places[k].start > close_at + 3:
+            continue
+        chain = [places[k]]  # 贺兰县|习岗镇|新平村|党支部书记: the speaker's place is the chain's last
+        while k + 1 < len(places) and places[k + 1].start == chain[-1].end:
+            k += 1
+            chain.append(places[k])
+        last = chain[-1]
+        if not last.anaphor and last.level == p.level and _PERSON_TITLE.match(text, _speaker_title_at(text, last.end)):
+            p.antecedent = last
+
+
+def _speaker_title_at(text: str, pos: int) -> int:
+    """Skip the organ between a place and a post: 新平村|党支部|书记, 白雾坪村|村委会|主任."""
+    m = re.match(r"(?:党支部|党总支|党委|村委会|居委会|村民委员会|“两委”)?", text[pos:])
+    return pos + (m.end() if m else 0)
 
 
 def _resolve(places: list[Place]) -> None:

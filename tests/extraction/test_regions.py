@@ -377,6 +377,15 @@ def test_places_in_a_list_or_after_a_copula_or_a_count_are_not_the_subject() -> 
     text = "本报讯 寒亭街道推进治理。\n\n对文化街社区、镜湖社区、祥亭街社区等3个党群服务中心进行改造提升。"
     assert _regions(text) == ["寒亭街道"]
     text = "本报讯 六龙村发展产业。\n\n六龙村是宾阳县48个贫困村之一，村委下辖6个党支部。"
-    assert _regions(text) == ["六龙村", "六龙村"]
+    assert _regions(text) == ["宾阳县", "六龙村"]  # the county owns its count; 村委 is 六龙村's
     text = "本报讯 东乌珠穆沁旗盘活草场。\n\n全旗8个苏木镇29个嘎查集体经济收入730余万元。"
     assert _regions(text)[-1] == "东乌珠穆沁旗"
+
+
+def test_in_quoted_speech_the_village_is_the_speakers_and_a_place_owns_the_count_after_it() -> None:
+    text = (
+        "本报讯 望远镇通桥村发展糯玉米，通桥村党支部将产业做大。\n\n"
+        "“2023年全村集体经济收入为70.17万元。”贺兰县习岗镇新平村党支部书记张成元介绍。"
+    )
+    assert _regions(text)[-1] == "新平村"
+    assert _regions("本报讯 六龙村是宾阳县48个贫困村之一。")[0] == "宾阳县"
