@@ -12,10 +12,10 @@ REAL = Path(__file__).resolve().parents[2] / "fixtures" / "reports" / "real"
 
 def test_high_confidence_is_right_about_as_often_as_it_says_on_reports_never_tuned_on() -> None:
     rows = labelled([REAL / "test"])
-    high = [y for _f, y, c in rows if c >= 0.8]
+    accepted = [y for _f, y, c in rows if c >= 0.7]  # the review page's default threshold
     low = [y for _f, y, c in rows if c < 0.5]
-    assert len(high) >= 50
-    assert sum(high) / len(high) >= 0.8  # what "accept all above 0.8" relies on
+    assert len(accepted) >= len(rows) / 2
+    assert sum(accepted) / len(accepted) >= 0.75  # what "accept all above 0.7" relies on
     assert sum(low) / len(low) < 0.6
     shares = [share for _rng, _n, share in reliability(rows)]
     assert shares == sorted(shares) or max(a - b for a, b in itertools.pairwise(shares)) < 0.1
