@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from metrics.models import Region
 from metrics.services import region_gazetteer, region_import_subtree
@@ -32,8 +33,10 @@ def _zhongyuan(gazetteer) -> dict[str, list[str]]:
 
 
 def _import(*args: str) -> str:
+    # The command speaks the default language (Chinese), whatever an earlier test left active.
     out = StringIO()
-    call_command("import_regions", *args, stdout=out)
+    with translation.override("zh-hans"):
+        call_command("import_regions", *args, stdout=out)
     return out.getvalue().strip()
 
 
