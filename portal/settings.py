@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A NUL in a query or form value is refused with a 400 before it reaches PostgreSQL.
+    "portal.middleware.NulInputMiddleware",
     # A lost database or a lock timeout becomes a Chinese 503 page (JSON for fetch/htmx/API).
     "portal.middleware.DatabaseUnavailableMiddleware",
     # Last, so that lockouts are decided after authentication has been attempted.

@@ -271,3 +271,16 @@ def test_a_spreadsheet_that_is_not_one_is_explained(world, street_editor_a, clie
     upload = SimpleUploadedFile("台账.xlsx", b"PK\x03\x04 not really a workbook")
     response = _preview(client_for(street_editor_a), upload)
     assert response.status_code == 400 and "无法读取文件" in response.content.decode()
+
+
+def test_a_nul_character_in_a_query_or_a_form_is_a_clear_400_not_a_server_error(world, editor_a, client_for):
+    # PostgreSQL cannot store NUL; schemathesis found /api/v1/aggregates/?indicator=%00 answering 500.
+    client = client_for(editor_a)
+    response = client.get("/api/v1/aggregates/?indicator=a%00b")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["error"]["message"]
+    response = client.post("/reports/new/", {"title": "标题\x00", "text": "正文"})
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode()
+    response = client.post("/api/v1/data-values/", data='{"note": "a\\u0000b"}', content_type="application/json")
+    assert response.status_code == 400
