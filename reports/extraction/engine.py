@@ -387,10 +387,7 @@ class _Doc:
         return self._inside(self.titles, pos)
 
     def clause_start(self, pos: int) -> int:
-        i = pos - 1
-        while i >= 0 and self.text[i] not in _CLAUSE_BREAK:
-            i -= 1
-        return i + 1
+        return _clause_floor(self.text, pos)
 
     def previous_end(self, pos: int) -> int:
         """End of the kept figure before pos (set while scanning), so rules see only this figure's words."""

@@ -185,6 +185,11 @@ class Gazetteer:
     def name_of(self, i: int) -> str:
         return self._names.restore_key(self._name_id[i])[::-1]
 
+    def names(self, i: int) -> tuple[str, ...]:
+        """A division's full name and, where the data gives one, its usual short form."""
+        _code, short = self._codes.get(i, ("", ""))
+        return (self.name_of(i), short) if short else (self.name_of(i),)
+
     def level_of(self, i: int) -> str:
         return LEVELS[self._depth[i]]
 
@@ -237,7 +242,7 @@ class Gazetteer:
         for hint in above:
             if not hint or hint == name:
                 continue
-            hits = [r for r in rows if any(_same_place(self, a, hint) for a in self.ancestors(r))]
+            hits = [r for r in rows if any(hint in self.names(a) for a in self.ancestors(r))]
             if len(hits) == 1:
                 return hits[0]
             if hits:
@@ -256,19 +261,10 @@ class Gazetteer:
             head, tail = name[:cut], name[cut:]
             if tail in self or tail in self.short_forms:
                 rows = self.rows(tail) or self.short_forms.get(tail, ())
-                hits = [r for r in rows if any(head.endswith(_names_of(self, a)) for a in self.ancestors(r))]
+                hits = [r for r in rows if any(head.endswith(self.names(a)) for a in self.ancestors(r))]
                 if len(hits) == 1:
                     return hits[0]
         return None
-
-
-def _names_of(g: Gazetteer, i: int) -> tuple[str, ...]:
-    _code, short = g._codes.get(i, ("", ""))
-    return (g.name_of(i), short) if short else (g.name_of(i),)
-
-
-def _same_place(g: Gazetteer, i: int, written: str) -> bool:
-    return written in _names_of(g, i)
 
 
 def _cache_dir(source: Path) -> Path:

@@ -924,12 +924,7 @@ def _unknown_place_word(stem: str, suffix: str) -> bool:
 
 def _is_parent_of(gaz: Gazetteer, head: str, name: str) -> bool:
     """Whether ``head`` names a division above one called ``name``: 河北|平乡县, not 鞍山|二路社区."""
-    return any(head in _names_of_row(gaz, a) for row in gaz.rows(name) for a in gaz.ancestors(row))
-
-
-def _names_of_row(gaz: Gazetteer, row: int) -> tuple[str, ...]:
-    d = gaz.division(row)
-    return (d.name, d.short) if d.short else (d.name,)
+    return any(head in gaz.names(a) for row in gaz.rows(name) for a in gaz.ancestors(row))
 
 
 def _inside_known_name(text: str, s: int, e: int, gaz: Gazetteer) -> bool:
