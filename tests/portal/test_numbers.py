@@ -1,0 +1,42 @@
+from decimal import Decimal
+
+import pytest
+
+from portal import numbers
+
+
+@pytest.mark.parametrize(
+    ("yuan", "written"),
+    [
+        (Decimal("76377700"), "7,637.77 万元"),
+        (Decimal("135000000"), "1.35 亿元"),
+        (Decimal("9800"), "9,800 元"),
+        (Decimal("10000"), "1 万元"),
+        (Decimal("-25000"), "-2.5 万元"),
+        (Decimal("0"), "0 元"),
+    ],
+)
+def test_money_scales_to_wan_and_yi_with_separators(yuan, written):
+    assert numbers.money(yuan) == written
+
+
+def test_counts_get_separators_and_no_trailing_zeros():
+    assert numbers.count(Decimal("10646.000000")) == "10,646"
+    assert numbers.count(Decimal("1234.50")) == "1,234.5"
+    assert numbers.count(None) == ""
+
+
+def test_rate_and_figure_follow_the_unit():
+    assert numbers.rate(Decimal("8.54")) == "8.5%"
+    assert numbers.figure(Decimal("10646"), "户") == "10,646 户"
+    assert numbers.figure(Decimal("76377700"), "元") == "7,637.77 万元"
+    assert numbers.figure(Decimal("98.5"), "%") == "98.5%"
+
+
+def test_template_filters_use_the_same_rules():
+    from django.template import Context, Template
+
+    html = Template("{% load numbers %}{{ v|money }}|{{ n|count }}|{{ n|figure:'户' }}").render(
+        Context({"v": Decimal("76377700"), "n": 10646})
+    )
+    assert html == "7,637.77 万元|10,646|10,646 户"
