@@ -640,6 +640,7 @@ def _place_for(
     if points:
         para_start = points[-1].start()
     i = bisect_left(place_starts, num.start) - 1 if place_starts is not None else len(places) - 1
+    before = i
     # 将山堡村的辣椒种植面积由2000多亩…: a place that owns a noun of the figure's clause owns the figure.
     clause_start = _clause_floor(comp.text, num.start)
     j = i
@@ -667,9 +668,23 @@ def _place_for(
     section = _section_place(places, comp, para_start, heading_end, place_starts)
     if section is not None:
         return section, "section"
-    if article_main is not None:
-        return article_main, "article"
-    return doc_main, "document" if doc_main is not None else "none"
+    main, how = (article_main, "article") if article_main is not None else (doc_main, "document")
+    if main is not None and main.start > num.start >= heading_end:
+        # A reader attributes a figure to a place already named, not to the one the story turns to
+        # later (a lead about 神农架林区 before the section on one of its villages).
+        earlier = _last_named_before(places, before, heading_end)
+        if earlier is not None:
+            return earlier, "paragraph"
+    return main, how if main is not None else "none"
+
+
+def _last_named_before(places: list[Place], i: int, floor: int) -> Place | None:
+    for q in reversed(places[: i + 1]):
+        if q.start < floor:
+            return None
+        if not q.bare and not q.short and (not q.anaphor or q.antecedent is not None):
+            return q
+    return None
 
 
 def _clause_floor(text: str, pos: int) -> int:

@@ -1410,6 +1410,10 @@ def _local_suffix_at(text: str, end: int) -> bool:
     return text.endswith(tuple(_LOCAL_SUFFIXES), 0, end)
 
 
+# A compound or residents' area is named once in full (长宁区江苏路街道长新小区) and then alone.
+_LEARNED_SUFFIXES = (*_LOCAL_SUFFIXES, "小区", "居民区")
+
+
 def _spread_learned_names(text: str, places: list[Place], taken: list[bool]) -> None:
     """Find every other occurrence of a street, town or village name once it is known.
 
@@ -1420,7 +1424,10 @@ def _spread_learned_names(text: str, places: list[Place], taken: list[bool]) -> 
     learned = {
         p.name: p.level
         for p in places
-        if not (p.anaphor or p.bare) and p.key is None and len(p.name) >= 4 and _local_suffix_at(p.name, len(p.name))
+        if not (p.anaphor or p.bare)
+        and p.key is None
+        and len(p.name) >= 4
+        and p.name.endswith(_LEARNED_SUFFIXES)
     }
     for p in places:
         # 木垒哈萨克自治县 is written 木垒县 too: its first two characters and the level word.

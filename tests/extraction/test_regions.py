@@ -389,3 +389,26 @@ def test_in_quoted_speech_the_village_is_the_speakers_and_a_place_owns_the_count
     )
     assert _regions(text)[-1] == "新平村"
     assert _regions("本报讯 六龙村是宾阳县48个贫困村之一。")[0] == "宾阳县"
+
+
+def test_a_compound_named_once_in_full_is_found_when_written_alone() -> None:
+    text = (
+        "江苏路街道老小区电梯同日竣工\n"
+        "当天上午，长宁区江苏路街道长新小区的部分居民收到了好消息。\n"
+        "紧邻中山公园，长新小区集合了12家商户。"
+    )
+    assert _regions(text) == ["长新小区"]
+
+
+def test_a_figure_before_the_story_turns_to_a_village_belongs_to_the_place_named_before_it() -> None:
+    text = (
+        "2021年7月，我省启动新一轮对口帮扶工作。\n"
+        "省直单位帮扶神农架林区由省政协办公厅牵头，8家单位参与。\n"
+        "各单位已先后投入帮扶资金1038.8万元。\n"
+        "双建村\n"
+        "神农架林区阳日镇双建村海拔1000多米。双建村党支部书记介绍，工作队走访100余户村民。\n"
+        "双建村新建水塔2座。"
+    )
+    regions = _regions(text)
+    assert regions[:2] == ["神农架林区", "神农架林区"]
+    assert regions[-1] == "双建村"
