@@ -669,6 +669,13 @@ def _place_for(
     if section is not None:
         return section, "section"
     main, how = (article_main, "article") if article_main is not None else (doc_main, "document")
+    if main is not None:
+        # A paragraph without a subject place that names a place below the main one (产品不仅有
+        # 富阳区永昌镇范围内的…) is about that place.
+        inner = _named_below(places, before + 1, para_start, _LEVEL_RANK.get(main.resolved.level, 0), subject=False)
+        if inner is not None and not _listed(comp.text, inner):
+            return inner, "paragraph"
+    main, how = (article_main, "article") if article_main is not None else (doc_main, "document")
     if main is not None and main.start > num.start >= heading_end:
         # A reader attributes a figure to a place already named, not to the one the story turns to
         # later (a lead about 神农架林区 before the section on one of its villages).
@@ -747,11 +754,18 @@ def _section_place(
     return None
 
 
-def _named_below(places: list[Place], i: int, para_start: int, rank: int) -> Place | None:
-    """The nearest named subject place before places[i] in the paragraph that is smaller than rank."""
+def _listed(text: str, p: Place) -> bool:
+    """文化街社区、镜湖社区等3个: one of a list is an example, not what the paragraph is about."""
+    return text[p.end : p.end + 1] in ("、", "等", "和", "及", "与") or text[p.start - 1 : p.start] == "、"
+
+
+def _named_below(
+    places: list[Place], i: int, para_start: int, rank: int, subject: bool = True
+) -> Place | None:
+    """The nearest named (subject) place before places[i] in the paragraph that is smaller than rank."""
     for q in reversed(places[:i]):
         if q.start < para_start:
             return None
-        if q.subject and not q.anaphor and not q.bare and _LEVEL_RANK.get(q.level, 0) > rank:
+        if (q.subject or not subject) and not q.anaphor and not q.bare and _LEVEL_RANK.get(q.level, 0) > rank:
             return q
     return None

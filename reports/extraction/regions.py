@@ -109,6 +109,7 @@ _GENERIC_WORDS = frozenset(
         "异乡",
         "城镇",
         "乡镇",
+        "街镇",  # 街道和乡镇
         "村镇",
         "镇村",
         "小镇",
@@ -746,8 +747,11 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         if suffix == "小区" and len(stem) <= 2 and stem[0] in "一二三四五六七八九十两":
             continue  # 江苏路街道一老小区: "an old compound" of the street, even right after its name
         spec = index.lookup(name)
+        known = spec is not None or (index.gazetteer is not None and _in_gazetteer(index.gazetteer, name))
+        if not known and len(suffix) == 1 and len(stem) > 1 and name[-2:] in _GENERIC_WORDS:
+            continue  # 26个街镇, 人口街镇: the name ends in a common word, not in a level word
         if index.gazetteer is not None and spec is None:
-            if _in_gazetteer(index.gazetteer, name):
+            if known:
                 if (
                     SUFFIX_LEVEL[suffix] == "community"
                     and len(stem) >= 2

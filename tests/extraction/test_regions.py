@@ -412,3 +412,18 @@ def test_a_figure_before_the_story_turns_to_a_village_belongs_to_the_place_named
     regions = _regions(text)
     assert regions[:2] == ["神农架林区", "神农架林区"]
     assert regions[-1] == "双建村"
+
+
+def test_a_name_ending_in_a_common_word_is_no_place_unless_the_gazetteer_knows_it() -> None:
+    text = "本报讯 丰台区推进接诉即办。\n\n区级领导干部43名带头包联26个街镇，走访群众6300余户。"
+    assert set(_regions(text)) == {"丰台区"}
+    assert _regions("本报讯 安徽省萧县圣泉乡古城村今年新建党群服务中心2个。") == ["古城村"]
+
+
+def test_a_paragraph_without_a_subject_place_belongs_to_the_smaller_place_it_names() -> None:
+    text = (
+        "浙江富阳：共富工坊带富一方\n"
+        "富阳区委组织部坚持党建联建，目前已建成各类共富工坊120余家。\n"
+        "直播间销售产品不仅有富阳区永昌镇范围内的臭豆腐、高菜等，去年工坊销售农产品超1000万元。"
+    )
+    assert _regions(text) == ["富阳区", "永昌镇"]
