@@ -318,7 +318,9 @@ class Extractor:
         if place is None:
             return context.region, context.region_key
         target = place.resolved
-        name = place.name if not place.anaphor else target.name
+        # As written, except that one place written two ways is called by its first name
+        # (丰泽居民区 … 丰泽社区).
+        name = (place.first_name or place.name) if not place.anaphor else (target.first_name or target.name)
         key = target.key
         if key is None:
             within = context.region_key

@@ -538,6 +538,7 @@ class Place:
     bare: bool = False  # 示范区 alone: the short name of a full one
     short: bool = False  # 重庆, 六盘水: a province or city by its usual short form
     full: str | None = None  # the gazetteer's full name of a short form (北海 -> 北海市)
+    first_name: str | None = None  # one place written two ways: 丰泽社区 after 丰泽居民区
     antecedent: Place | None = None
 
     @property
@@ -547,7 +548,7 @@ class Place:
     @property
     def canonical(self) -> str:
         target = self.resolved
-        return target.key or target.full or target.name
+        return target.key or target.full or target.first_name or target.name
 
 
 def level_of_name(name: str) -> str:
@@ -769,7 +770,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
     if index.gazetteer is not None:
         _short_forms(text, places, taken, index.gazetteer)
         _county_short_forms(text, places, taken, index.gazetteer, named)
-    _spread_learned_names(text, places, taken)
+    _spread_learned_names(text, places, taken, starts)
     place_ends = {p.end for p in places}
     for m in _ANAPHOR_RE.finditer(text):
         s = m.start()
@@ -1416,9 +1417,10 @@ def _local_suffix_at(text: str, end: int) -> bool:
 
 # A compound or residents' area is named once in full (长宁区江苏路街道长新小区) and then alone.
 _LEARNED_SUFFIXES = (*_LOCAL_SUFFIXES, "小区", "居民区")
+_RESIDENTS_AREA = ("社区", "居民区", "小区")
 
 
-def _spread_learned_names(text: str, places: list[Place], taken: list[bool]) -> None:
+def _spread_learned_names(text: str, places: list[Place], taken: list[bool], starts: list[int]) -> None:
     """Find every other occurrence of a street, town or village name once it is known.
 
     A name is recognised where its context shows it (after its district, in the headline), but
@@ -1433,12 +1435,29 @@ def _spread_learned_names(text: str, places: list[Place], taken: list[bool]) -> 
         and len(p.name) >= 4
         and p.name.endswith(_LEARNED_SUFFIXES)
     }
+    # 长新小区, 长新居民区, 丰泽社区: one stem names a compound and its residents' area, and 丰泽社区
+    # and 丰泽居民区 are one place, called by the name it was first given.
+    same: dict[str, str] = {}
+    for p in sorted(places, key=lambda q: q.start):
+        stem = p.name[: -_suffix_len(p.name)]
+        if p.name not in learned or not p.name.endswith(_RESIDENTS_AREA) or len(stem) < 2 or p.name in same:
+            continue
+        for word in _RESIDENTS_AREA:
+            sibling = stem + word
+            if sibling == p.name or sibling in same:
+                continue
+            learned.setdefault(sibling, SUFFIX_LEVEL[word])
+            if SUFFIX_LEVEL[word] == p.level:
+                same[sibling] = p.name
     for p in places:
         # 木垒哈萨克自治县 is written 木垒县 too: its first two characters and the level word.
         short = _AUTONOMOUS.match(p.name) if not (p.anaphor or p.bare) else None
         if short:
             learned.setdefault(short.group(1) + short.group(2), p.level)
     spans = {(p.start, p.end) for p in places}
+    for p in places:
+        if p.name in same and not p.anaphor:
+            p.first_name = same[p.name]
     for name, level in learned.items():
         for m in re.finditer(re.escape(name), text):
             ms, me = m.start(), m.end()
@@ -1447,11 +1466,17 @@ def _spread_learned_names(text: str, places: list[Place], taken: list[bool]) -> 
             inside = [p for p in places if p.start < me and ms < p.end] if any(taken[ms:me]) else []
             if not all(ms <= p.start and p.end <= me for p in inside):
                 continue  # part of a longer name: 东风村 inside 新东风村
-            if ms > 0 and _PLACE_CHAR.match(text[ms - 1]) and not taken[ms - 1] and text[ms - 1] not in _FUNCTION_CHARS:
-                continue  # 新|东风村: the name continues to the left
+            if (
+                ms > 0
+                and _PLACE_CHAR.match(text[ms - 1])
+                and not taken[ms - 1]
+                and text[ms - 1] not in _FUNCTION_CHARS
+                and not _starts_token(starts, ms)
+            ):
+                continue  # 新|东风村: the name continues to the left (but 整个|长新居民区 starts a word)
             for p in inside:
                 places.remove(p)
-            places.append(Place(ms, me, name, level))
+            places.append(Place(ms, me, name, level, first_name=same.get(name)))
             spans.add((ms, me))
             for i in range(ms, me):
                 taken[i] = True

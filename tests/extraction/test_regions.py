@@ -427,3 +427,17 @@ def test_a_paragraph_without_a_subject_place_belongs_to_the_smaller_place_it_nam
         "直播间销售产品不仅有富阳区永昌镇范围内的臭豆腐、高菜等，去年工坊销售农产品超1000万元。"
     )
     assert _regions(text) == ["富阳区", "永昌镇"]
+
+
+def test_one_stem_names_a_compound_and_its_residents_area_and_keeps_its_first_name() -> None:
+    text = (
+        "天台机关党员进社区\n"
+        "党员们来到天台县赤城街道丰泽居民区，参加社区党员志愿服务。\n"
+        "丰泽社区党总支书记陈雪娥将消息传递给各临时支部，3个临时党支部的153名党员筹到两万元。"
+    )
+    assert _regions(text) == ["丰泽居民区", "丰泽居民区", "丰泽居民区"]
+    text = (
+        "本报讯 长宁区江苏路街道长新小区的居民收到好消息。\n"
+        "紧邻中山公园的长新居民区共有户籍老人1505名。"
+    )
+    assert _regions(text) == ["长新居民区"]
