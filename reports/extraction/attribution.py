@@ -272,8 +272,8 @@ class Attributor:
                 return "members_mobilized", conf
             if masses:
                 return "masses_mobilized", conf
-            if _has(before, ("带动", "号召")):
-                return "masses_mobilized", 0.6
+            if _has(before[best_pos:], cat.MASS_VERBS):
+                return "masses_mobilized", 0.6  # 发动12名“骑友”: people who are not cadres, mobilised
             if _has(before, ("抽调", "下沉", "选派", "派驻", "下派")):
                 return "members_mobilized", 0.6
             return None, 0.0

@@ -470,6 +470,9 @@ def _same_measure(a: str, b: str) -> bool:
     return a == b or (a in _PEOPLE_UNITS and b in _PEOPLE_UNITS)
 
 
+_PEOPLE_HEADS = ("党员", "干部", "群众", "居民", "村民", "老人", "人员", "儿童", "学生", "青年", "农户", "代表")
+
+
 def _noun_run(text: str, pos: int) -> str:
     m = re.match(r"[\u4e00-\u9fff“”]{0,8}", text[pos:])
     return m.group().replace("“", "").replace("”", "") if m else ""
@@ -508,6 +511,14 @@ def _noun_phrase_after(text: str, pos: int, limit: int, campaigns: list, d: _Doc
         verb = tk.tag.startswith("v") and tk.tag != "vn"
         if verb and k == 0 and k + 1 < len(window_tokens) and window_tokens[k + 1].tag in ("n", "nz", "vn", "nt"):
             out = tk.end  # 在职|党员, 下沉|干部, 返乡|人员: a verb modifying the counted noun
+            continue
+        if (
+            verb
+            and k + 1 < len(window_tokens)
+            and window_tokens[k + 1].word in _PEOPLE_HEADS
+            and not window[:out].endswith(_PEOPLE_HEADS)
+        ):
+            out = tk.end  # 农村|无职|党员, 独居|老人: a verb inside the description of the people counted
             continue
         if tk.tag in _SUBJECT_STOP_TAGS or (verb and w not in ("党员", "服务")):
             break

@@ -304,6 +304,10 @@ def test_head_and_context_rules(text: str, code: str | None) -> None:
         ("全村股民户均分得分红2600元,共计发放分红107万元。", [None, "funds_disbursed"]),
         # members organised for service work are mobilised, even in an event's sentence
         ("开展进小区活动,组织机关党员2300余人次参与小区治理志愿服务。", ["members_mobilized"]),
+        # a mobilising verb over people who are not cadres: the masses, whatever they are called
+        ("共发动12名“骑友”担任“移动观察员”,动员21名“亲友”提供日常照料。", ["masses_mobilized"] * 2),
+        # a verb inside the description of the people counted does not end it (农村|无职|党员)
+        ("划分网格300个,将5000多名农村无职党员编入网格。", [None, "members_mobilized"]),
     ],
 )
 def test_list_share_and_action_rules(text: str, codes: list[str | None]) -> None:
