@@ -82,7 +82,7 @@ _SKIP_BEFORE = (
 )
 _FN_CHARS = set("的了和与及等、")
 _COORDINATORS = "、和与及以 "
-_LEVEL_RANK = {"province": 0, "city": 1, "district": 2, "street": 3, "community": 4, "compound": 5}
+_LEVEL_RANK = {"province": 0, "city": 1, "district": 2, "street": 3, "community": 4, "compound": 5, "group": 5}
 
 
 class Extractor:

@@ -771,6 +771,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         _short_forms(text, places, taken, index.gazetteer)
         _county_short_forms(text, places, taken, index.gazetteer, named)
     _spread_learned_names(text, places, taken, starts)
+    _village_groups(text, places, taken)
     place_ends = {p.end for p in places}
     for m in _ANAPHOR_RE.finditer(text):
         s = m.start()
@@ -1418,6 +1419,27 @@ def _local_suffix_at(text: str, end: int) -> bool:
 # A compound or residents' area is named once in full (长宁区江苏路街道长新小区) and then alone.
 _LEARNED_SUFFIXES = (*_LOCAL_SUFFIXES, "小区", "居民区")
 _RESIDENTS_AREA = ("社区", "居民区", "小区")
+
+
+# 头道河子村黑沟组: a villagers' group, named right after its village (一组, 工作组 are no names).
+_GROUP_AFTER_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,3}?)组(?![织长员建成合团])")
+_NUMERALS = frozenset("一二三四五六七八九十百零两第")
+
+
+def _village_groups(text: str, places: list[Place], taken: list[bool]) -> None:
+    """The unit below the village: 黑沟组 after 头道河子村, a place of its own."""
+    for p in list(places):
+        if p.level != "community" or p.anaphor or not p.name.endswith(("村", "嘎查")):
+            continue
+        m = _GROUP_AFTER_VILLAGE.match(text, p.end)
+        if m is None or any(taken[m.start() : m.end()]):
+            continue
+        stem = m.group(1)
+        if stem[0] in _NUMERALS or dictionary_entry(stem + "组")[1] or _ordinary_word(stem):
+            continue
+        places.append(Place(m.start(), m.end(), m.group(), "group", subject=p.subject))
+        for i in range(m.start(), m.end()):
+            taken[i] = True
 
 
 def _spread_learned_names(text: str, places: list[Place], taken: list[bool], starts: list[int]) -> None:

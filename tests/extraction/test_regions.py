@@ -441,3 +441,12 @@ def test_one_stem_names_a_compound_and_its_residents_area_and_keeps_its_first_na
         "紧邻中山公园的长新居民区共有户籍老人1505名。"
     )
     assert _regions(text) == ["长新居民区"]
+
+
+def test_a_villagers_group_named_after_its_village_is_a_place_below_it() -> None:
+    text = (
+        "本报讯 巴里坤县花园乡头道河子村建强组织。\n"
+        "为解决头道河子村黑沟组人畜饮水难题，工作组争取到项目资金50万元，打5口饮水井。\n"
+        "3点半，在头道河子村一组的田头，工作组走访农户30户。"
+    )
+    assert _regions(text) == ["黑沟组", "黑沟组", "头道河子村"]
