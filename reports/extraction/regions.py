@@ -772,6 +772,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         _county_short_forms(text, places, taken, index.gazetteer, named)
     _spread_learned_names(text, places, taken, starts)
     _village_groups(text, places, taken)
+    _headline_areas(text, tokens, places, taken)
     place_ends = {p.end for p in places}
     for m in _ANAPHOR_RE.finditer(text):
         s = m.start()
@@ -1440,6 +1441,36 @@ def _village_groups(text: str, places: list[Place], taken: list[bool]) -> None:
         places.append(Place(m.start(), m.end(), m.group(), "group", subject=p.subject))
         for i in range(m.start(), m.end()):
             taken[i] = True
+
+
+_AREA_WORDS = ("地区", "片区")
+
+
+def _headline_areas(text: str, tokens: list[Token], places: list[Place], taken: list[bool]) -> None:
+    """回天地区 in the headline and again in the body: an area the report is about, though no division.
+
+    An area word makes no name by itself (中高风险地区, 民族地区); a rare word before it that the
+    headline and the body both write is the name of the area the story covers.
+    """
+    headline_end = text.find("\n")
+    if headline_end <= 0:
+        return
+    for k, tok in enumerate(tokens):
+        if tok.start >= headline_end or k + 1 >= len(tokens):
+            break
+        name = tok.word + tokens[k + 1].word
+        if tokens[k + 1].word not in _AREA_WORDS or len(tok.word) < 2 or any(taken[tok.start : tokens[k + 1].end]):
+            continue
+        if not _PLACE_CHAR.match(tok.word) or dictionary_entry(tok.word)[1] >= _COMMON_NOUN_FREQ:
+            continue
+        found = [m.start() for m in re.finditer(name, text)]
+        if len(found) < 2:
+            continue
+        for ms in found:
+            if not any(taken[ms : ms + len(name)]):
+                places.append(Place(ms, ms + len(name), name, "district", subject=True))
+                for i in range(ms, ms + len(name)):
+                    taken[i] = True
 
 
 def _spread_learned_names(text: str, places: list[Place], taken: list[bool], starts: list[int]) -> None:

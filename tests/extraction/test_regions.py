@@ -450,3 +450,13 @@ def test_a_villagers_group_named_after_its_village_is_a_place_below_it() -> None
         "3点半，在头道河子村一组的田头，工作组走访农户30户。"
     )
     assert _regions(text) == ["黑沟组", "黑沟组", "头道河子村"]
+
+
+def test_an_area_named_in_the_headline_and_the_body_is_a_place() -> None:
+    text = (
+        "市委书记第8次调研回天地区：打造社区治理样板\n"
+        "今年以来，回天地区累计疏解提升4家批发市场，拆除违法建设24万平方米。\n"
+        "中高风险地区人员排查12人。"
+    )
+    assert _regions(text)[:2] == ["回天地区", "回天地区"]
+    assert _regions("本报讯 民族地区新建党群服务中心3个。") == [None]
