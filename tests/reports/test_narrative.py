@@ -11,14 +11,9 @@ import pytest
 from metrics.dashboard import Table, cell_text
 from metrics.periods import Period
 from reports import narrative, summaries
-from tests.reports.summary_helpers import PROSE_NUMBER, build_figures, pdf_text, unshown_numbers
+from tests.reports.summary_helpers import PROSE_NUMBER, pdf_text, unshown_numbers
 
 KPI_COLUMNS = ["指标", "单位", "2025年", "上期", "环比(%)", "上年同期", "同比(%)"]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _kpis(*rows) -> Table:
@@ -107,8 +102,8 @@ def test_the_narrative_cannot_quote_a_figure_that_no_table_shows():
 
 
 @pytest.fixture
-def city_content(world):
-    build_figures(world)
+def city_content(briefing_world):
+    world = briefing_world
     user = summaries.system_user()
     return summaries.summary_content(user=user, region=world.city, period=Period.parse("2024"))
 
@@ -149,8 +144,8 @@ def test_the_narrative_speaks_of_every_section_of_the_test_world(city_content):
     assert "《金海路街道开展入户走访》报道金海路街道走访户数622户" in text["news"]
 
 
-def test_the_pdf_opens_with_the_narrative(world, city_leader):
-    build_figures(world)
+def test_the_pdf_opens_with_the_narrative(briefing_world, city_leader):
+    world = briefing_world
     summary = summaries.summary_request(user=city_leader, region=world.district_a, period=Period.parse("2024"))
     text = pdf_text(Path(summary.file.path))
     assert "综述" in text and text.index("综述") < text.index("1.关键指标")
