@@ -142,9 +142,9 @@ def campaign_paragraph(table: Table, *, region_name: str, units: dict[str, str])
     own = [r for r in table.rows if r[1] == region_name]
     children = [r for r in table.rows if r[1] != region_name]
     clauses = []
-    for campaign, _region, indicator, target, done, share in own or table.rows:
+    for campaign, region, indicator, target, done, share in own or table.rows:
         unit = units.get(indicator, "")
-        where = "" if own else _region
+        where = "" if own else region  # a child's target is named with the child
         clause = f"{where}{campaign}活动{indicator}目标{amount(target, unit)}，"
         clause += f"已完成{amount(done, unit)}" if done is not None else "尚无完成数据"
         if share is not None:
