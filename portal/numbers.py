@@ -44,28 +44,45 @@ def grouped(value, places: int = 2) -> str:
     return sign + whole + (f".{frac}" if frac else "")
 
 
-def money_parts(value_yuan) -> tuple[str, str]:
-    """(number, unit) for an amount in 元: below 1 万 in 元, below 1 亿 in 万元, else 亿元."""
+def money_parts(value_yuan, *, prose: bool = False) -> tuple[str, str]:
+    """(number, unit) for an amount in 元: below 1 万 in 元, below 1 亿 in 万元, else 亿元.
+
+    ``prose`` leaves out the thousands separators, as figures are written inside a sentence.
+    """
     number = to_decimal(value_yuan)
     if number is None:
         return "", ""
+    write = plain if prose else grouped
     size = abs(number)
     if size >= YI:
-        return grouped(number / YI, 2), "亿元"
+        return write(number / YI, 2), "亿元"
     if size >= WAN:
-        return grouped(number / WAN, 2), "万元"
-    return grouped(number, 2), "元"
+        return write(number / WAN, 2), "万元"
+    return write(number, 2), "元"
 
 
-def money(value_yuan) -> str:
-    """7,637.77 万元 for 76 377 700 元."""
-    number, unit = money_parts(value_yuan)
-    return f"{number} {unit}" if number else ""
+def money(value_yuan, *, prose: bool = False) -> str:
+    """7,637.77 万元 for 76 377 700 元; in ``prose`` 7637.77万元."""
+    number, unit = money_parts(value_yuan, prose=prose)
+    return f"{number}{'' if prose else ' '}{unit}" if number else ""
 
 
-def count(value) -> str:
-    """A count or measured quantity with separators; decimals only when the figure has them."""
-    return grouped(value, 2)
+def count(value, *, prose: bool = False) -> str:
+    """A count or measured quantity with separators; decimals only when the figure has them.
+
+    In ``prose`` (a sentence of a briefing) there are no separators and from 10 万 on the figure
+    is written in 万 or 亿 with two decimals, as officials write it: 10646, 10.05万, 1.35亿.
+    """
+    if not prose:
+        return grouped(value, 2)
+    number = to_decimal(value)
+    if number is None:
+        return ""
+    if abs(number) >= YI:
+        return f"{plain(number / YI, 2)}亿"
+    if abs(number) >= 10 * WAN:
+        return f"{plain(number / WAN, 2)}万"
+    return plain(number, 2)
 
 
 def rate(value, places: int = 1) -> str:
@@ -74,11 +91,17 @@ def rate(value, places: int = 1) -> str:
     return f"{text}%" if text else ""
 
 
-def figure(value, unit: str) -> str:
-    """A value in its indicator's unit, written for a reader: money scales, counts get separators."""
+def figure(value, unit: str, *, prose: bool = False) -> str:
+    """A value in its indicator's unit, written for a reader: money scales, counts get separators.
+
+    ``prose`` writes it as inside a sentence, the unit (a measure word) right after the number:
+    10646户, 10.05万户, 9813.44万元.
+    """
     if unit == "元":
-        return money(value)
+        return money(value, prose=prose)
     if unit == "%":
         return rate(value)
-    text = count(value)
-    return f"{text} {unit}".strip() if text else ""
+    text = count(value, prose=prose)
+    if not text:
+        return ""
+    return f"{text}{unit}" if prose else f"{text} {unit}".strip()

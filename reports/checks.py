@@ -14,7 +14,7 @@ def cjk_font_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         return []
     return [
         checks.Warning(
-            "未找到中文字体（fc-list :lang=zh 为空），导出的 PDF 摘要将无法生成。",
+            "未找到中文字体（fc-list :lang=zh 为空），导出的 PDF 和 Word 摘要将无法生成。",
             hint=f"请安装 {CJK_FONT_PACKAGE}：sudo apt-get install {CJK_FONT_PACKAGE}",
             id="reports.W001",
         )

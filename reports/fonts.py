@@ -12,7 +12,7 @@ import functools
 
 CJK_FONT_PACKAGE = "fonts-noto-cjk"
 MISSING_FONT_MESSAGE = (
-    f"未找到中文字体，无法生成 PDF（否则中文会显示为空白方框）。"
+    f"未找到中文字体，无法生成 PDF 或 Word 摘要（否则中文会显示为空白方框）。"
     f"请安装 {CJK_FONT_PACKAGE}（Debian/Ubuntu：sudo apt-get install {CJK_FONT_PACKAGE}）后重试。"
 )
 

@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from metrics.dashboard import (
+    ELECTION_WINDOW_DAYS,
     SECTIONS,
     DashboardParams,
     Table,
@@ -42,11 +43,11 @@ from metrics.dashboard import (
     dashboard_filter,
     dashboard_params,
 )
-from metrics.models import Campaign, Region
-from metrics.periods import Period
+from metrics.models import Campaign, Indicator, Region
+from metrics.periods import MONTH, YEAR, Period
 from portal import access
 from portal.models import AuditEvent
-from reports import charts
+from reports import charts, narrative
 from reports.charts import Series
 from reports.fonts import FontMissing, require_cjk_font
 from reports.models import Summary
@@ -54,11 +55,14 @@ from reports.models import Summary
 logger = logging.getLogger(__name__)
 
 # Bump when the PDF's layout or content changes, so cached files are not reused across versions.
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"  # 2: the narrative at the head, the returns' 合计 row
 # A summary with more table rows than this gets a table of contents.
 TOC_MIN_ROWS = 40  # the trend not counted: it prints as a few rows of years
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SYSTEM_NAME = "命令行"
+COVER_NOTE = (
+    "本摘要的数据与数据看板在相同区域、期间和活动下显示的数据一致。环比为与上一期间相比，同比为与上年同期相比。"
+)
 
 # Lazy: PDFs and workbooks are built in the default language (Chinese); the exports page shows
 # the titles in the user's language.
@@ -116,6 +120,7 @@ class SummaryContent:
     tables: dict[str, Table]
     generated_by: str
     generated_at: datetime = field(default_factory=timezone.now)
+    units: dict[str, str] = field(default_factory=dict)  # indicator name → unit, for the narrative
 
     @property
     def title(self) -> str:
@@ -145,6 +150,38 @@ class SummaryContent:
 
     def sections(self) -> list[tuple[str, Table]]:
         return [(key, self.tables[key]) for key in SECTIONS]
+
+    def briefing_sections(self) -> list[tuple[str, Table]]:
+        """The sections as the PDF and Word briefings print them: the returns table with its
+        合计 row, which the narrative quotes (the dashboard and spreadsheets keep the bare table)."""
+        out = []
+        for key, table in self.sections():
+            if key == "completeness" and table.rows:
+                table = Table(
+                    table.key,
+                    table.title,
+                    table.columns,
+                    [*table.rows, narrative.completeness_totals(table)],
+                    note=table.note,
+                )
+            out.append((key, table))
+        return out
+
+    @property
+    def month_label(self) -> str:
+        """The period's last month, whose returns the completeness table counts."""
+        return Period(MONTH, self.params.period.month_starts()[-1]).label
+
+    def narrative(self) -> list[narrative.Paragraph]:
+        return narrative.briefing_narrative(
+            tables=self.tables,
+            region_name=self.region.display_name,
+            period_label=self.period.label,
+            annual=self.period.type == YEAR,
+            month_label=self.month_label,
+            units=self.units,
+            window_days=ELECTION_WINDOW_DAYS,
+        )
 
 
 def summary_region(*, user, region_id) -> Region:
@@ -186,7 +223,8 @@ def summary_content(
     params = dashboard_params(user=user, region=region, filterset=filterset)
     tables = dashboard_data(user=user, params=params, filterset=filterset)
     by = (user.get_full_name() or user.username) if user.pk else SYSTEM_NAME
-    return SummaryContent(region, period, campaign, access.role_of(user) or "", params, tables, by)
+    units = dict(Indicator.objects.values_list("name", "unit"))
+    return SummaryContent(region, period, campaign, access.role_of(user) or "", params, tables, by, units=units)
 
 
 # --- Charts ---------------------------------------------------------------------------------------
@@ -287,7 +325,7 @@ def summary_html(content: SummaryContent) -> str:
     """The summary as HTML for WeasyPrint: cover, contents (when long), sections with charts."""
     svg = summary_charts(content)
     sections = []
-    for key, table in content.sections():
+    for key, table in content.briefing_sections():
         columns, rows = table.columns, table.rows
         if key == "trend":
             columns, rows = _trend_by_year(table)
@@ -311,6 +349,8 @@ def summary_html(content: SummaryContent) -> str:
         "reports/summary/pdf.html",
         {
             "c": content,
+            "narrative": content.narrative(),
+            "cover_note": COVER_NOTE,
             "sections": sections,
             "cards": cards,
             "toc": rows > TOC_MIN_ROWS,

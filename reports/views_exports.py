@@ -1,5 +1,6 @@
 """The exports page: a region within scope, a period and a campaign, as a PDF summary (cached, in
-the background for large subtrees), an Excel workbook or CSV files. Every download is audited."""
+the background for large subtrees), a Word document, an Excel workbook or CSV files. Every download
+is audited."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from metrics.dashboard import SECTIONS
 from metrics.models import Campaign, Region
 from metrics.periods import YEAR, Period
 from portal import access
-from reports import summaries
+from reports import summaries, word
+from reports.fonts import FontMissing
 from reports.models import Summary
 
 PICKER_LEVELS = (Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET)
@@ -141,30 +143,41 @@ def _content(request: HttpRequest):
     return summaries.summary_content(user=request.user, region=region, period=period, campaign=campaign)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def _download(request: HttpRequest, *, fmt: str, build, content_type: str, filename) -> HttpResponse:
+    """One file built on request from the selection's content, audited: the workbook, the Word
+    briefing, the CSV files. ``build`` and ``filename`` take the content."""
     try:
         content = _content(request)
     except summaries.SummaryError as exc:
         return _page(request, error=str(exc), status=400)
-    summaries.export_record(
-        user=request.user, region=content.region, period=content.period, campaign=content.campaign, fmt="xlsx"
-    )
-    return _attachment(summaries.summary_xlsx(content), summaries.XLSX_TYPE, f"{content.filename_stem}.xlsx")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def export_csv_zip(request: HttpRequest) -> HttpResponse:
     try:
-        content = _content(request)
-    except summaries.SummaryError as exc:
-        return _page(request, error=str(exc), status=400)
+        body = build(content)
+    except FontMissing as exc:
+        # The Word briefing's chart images need the Chinese font: say what to install.
+        return _page(request, error=str(exc), status=503)
     summaries.export_record(
-        user=request.user, region=content.region, period=content.period, campaign=content.campaign, fmt="csv.zip"
+        user=request.user, region=content.region, period=content.period, campaign=content.campaign, fmt=fmt
     )
-    return _attachment(summaries.summary_csv_zip(content), "application/zip", f"{content.filename_stem}-CSV.zip")
+    return _attachment(body, content_type, filename(content))
+
+
+def _whole_file(fmt: str, build, content_type: str, suffix: str):
+    """A view that downloads the whole selection in one format, built on request."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest) -> HttpResponse:
+        return _download(
+            request, fmt=fmt, build=build, content_type=content_type, filename=lambda c: f"{c.filename_stem}{suffix}"
+        )
+
+    return view
+
+
+export_xlsx = _whole_file("xlsx", summaries.summary_xlsx, summaries.XLSX_TYPE, ".xlsx")
+# The Word briefing is built on request like the workbook: its cost is the same selection's figures.
+export_docx = _whole_file("docx", word.summary_docx, word.DOCX_TYPE, ".docx")
+export_csv_zip = _whole_file("csv.zip", summaries.summary_csv_zip, "application/zip", "-CSV.zip")
 
 
 @login_required
@@ -172,21 +185,20 @@ def export_csv_zip(request: HttpRequest) -> HttpResponse:
 def export_csv(request: HttpRequest, section: str) -> HttpResponse:
     if section not in SECTIONS:
         raise Http404(_("没有这个表格"))
-    try:
-        content = _content(request)
-    except summaries.SummaryError as exc:
-        return _page(request, error=str(exc), status=400)
-    summaries.export_record(
-        user=request.user, region=content.region, period=content.period, campaign=content.campaign, fmt=f"csv:{section}"
+    return _download(
+        request,
+        fmt=f"csv:{section}",
+        build=lambda c: summaries.summary_csv(c.tables[section]),
+        content_type="text/csv; charset=utf-8",
+        filename=lambda c: f"{summaries.SECTION_TITLES[section]}-{c.region.display_name}-{c.period.code}.csv",
     )
-    filename = f"{summaries.SECTION_TITLES[section]}-{content.region.display_name}-{content.period.code}.csv"
-    return _attachment(summaries.summary_csv(content.tables[section]), "text/csv; charset=utf-8", filename)
 
 
 urlpatterns = [
     path("exports/", exports, name="exports"),
     path("exports/pdf/", export_pdf, name="export_pdf"),
     path("exports/xlsx/", export_xlsx, name="export_xlsx"),
+    path("exports/docx/", export_docx, name="export_docx"),
     path("exports/csv/", export_csv_zip, name="export_csv_zip"),
     path("exports/csv/<slug:section>.csv", export_csv, name="export_csv"),
     path("exports/summaries/<int:pk>/", summary_status, name="summary_status"),

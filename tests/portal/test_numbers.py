@@ -40,3 +40,13 @@ def test_template_filters_use_the_same_rules():
         Context({"v": Decimal("76377700"), "n": 10646})
     )
     assert html == "7,637.77 万元|10,646|10,646 户"
+
+
+def test_prose_writes_the_measure_word_after_the_number_and_large_figures_in_wan_and_yi():
+    assert numbers.figure(Decimal("10646"), "户", prose=True) == "10646户"
+    assert numbers.figure(Decimal("100503"), "户", prose=True) == "10.05万户"
+    assert numbers.figure(Decimal("250000000"), "人", prose=True) == "2.5亿人"
+    assert numbers.figure(Decimal("76377700"), "元", prose=True) == "7637.77万元"
+    assert numbers.figure(Decimal("8.54"), "%", prose=True) == "8.5%"
+    assert numbers.figure(None, "户", prose=True) == ""
+    assert numbers.figure(Decimal("100503"), "户") == "100,503 户"  # tables keep the exact figure

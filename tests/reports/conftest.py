@@ -8,6 +8,7 @@ import pytest
 
 from reports.models import Report
 from reports.services import report_submit
+from tests.reports.summary_helpers import build_figures
 
 SAMPLE = (
     "金海路街道党工委今年3月组织开展入户走访活动，走访群众622户，现场解决问题57个。\n"
@@ -35,3 +36,11 @@ def parsed_report(world, editor_a, submit) -> Report:
     report = submit(editor_a, world.street_a)
     assert report.status == Report.Status.PARSED
     return report
+
+
+@pytest.fixture
+def briefing_world(world, settings, tmp_path):
+    """The persona world with figures in every dashboard section; files under a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    build_figures(world)
+    return world

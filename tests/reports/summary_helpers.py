@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
 import subprocess
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from metrics.models import Campaign, CampaignTarget, DataValue, Indicator
@@ -74,3 +77,47 @@ def pdf_text(path: Path) -> str:
 
         text = extract_text(str(path))
     return "".join(text.split())
+
+
+# A figure as the narrative writes it: 10646, 8.5, 10.05万, 1.35亿 (no thousands separators).
+PROSE_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(万|亿)?(个百分点)?")
+SHOWN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+SCALE = {None: Decimal(1), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+
+def shown_numbers(texts: list[str]) -> set[Decimal]:
+    """Every number printed in these cells, titles and notes (separators dropped, sign ignored)."""
+    return {abs(Decimal(n)) for text in texts for n in SHOWN_NUMBER.findall(text.replace(",", ""))}
+
+
+def unshown_numbers(prose: str, rows: list[list[str]]) -> list[str]:
+    """The figures in ``prose`` that no table shows: each must be a shown number, written in 万/亿
+    and rounded as the prose rounds it, or (for “个百分点”) the difference of two rates in one row."""
+    shown = shown_numbers([cell for row in rows for cell in row])
+    missing = []
+    for match in PROSE_NUMBER.finditer(prose):
+        digits, unit, points = match.groups()
+        number = Decimal(digits)
+        places = Decimal(1).scaleb(-len(digits.partition(".")[2]))
+        if points:
+            ok = any(
+                abs(a - b).quantize(places) == number
+                for row in rows
+                for a in shown_numbers(row)
+                for b in shown_numbers(row)
+            )
+        else:
+            ok = any((v / SCALE[unit]).quantize(places, rounding=ROUND_HALF_UP) == number for v in shown)
+        if not ok:
+            missing.append(match.group(0))
+    return missing
+
+
+def docx_parts(data: bytes) -> tuple[list[str], list[list[list[str]]]]:
+    """A .docx read back with python-docx: its paragraphs' text and its tables' cell text."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = [p.text for p in document.paragraphs]
+    tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+    return paragraphs, tables

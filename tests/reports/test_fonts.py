@@ -56,10 +56,11 @@ def test_the_check_warns_naming_the_package_when_no_chinese_font(no_cjk_font):
     assert "中文字体" in warning.msg and CJK_FONT_PACKAGE in warning.hint
 
 
-def test_manage_py_check_warns_when_started_without_a_chinese_font(fontless_config):
+def _manage_without_font(fontless_config: str, *args: str) -> subprocess.CompletedProcess:
+    """manage.py in a process of its own that starts with the Chinese font removed from the lookup."""
     env = {**os.environ, "FONTCONFIG_FILE": fontless_config}
-    done = subprocess.run(
-        [sys.executable, "manage.py", "check"],
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
@@ -67,6 +68,10 @@ def test_manage_py_check_warns_when_started_without_a_chinese_font(fontless_conf
         timeout=120,
         check=False,
     )
+
+
+def test_manage_py_check_warns_when_started_without_a_chinese_font(fontless_config):
+    done = _manage_without_font(fontless_config, "check")
     output = done.stdout + done.stderr
     assert done.returncode == 0  # a warning, not an error: the rest of the portal works
     assert "reports.W001" in output and CJK_FONT_PACKAGE in output
@@ -78,8 +83,20 @@ def test_export_summary_fails_naming_the_package_when_no_chinese_font(world, no_
     with pytest.raises(CommandError, match=f"未找到中文字体.*{CJK_FONT_PACKAGE}"):
         call_command("export_summary", region="川汇区", period="2024", out=str(out))
     assert not out.exists()
-    summary = Summary.objects.get()
-    assert summary.status == Summary.Status.FAILED and not summary.file
+    assert not Summary.objects.exists()  # refused before any work: the machine is at fault
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "docx"])
+def test_export_summary_says_the_missing_font_once_on_one_line(fontless_config, tmp_path, suffix):
+    out = str(tmp_path / f"b.{suffix}")
+    done = _manage_without_font(
+        fontless_config, "export_summary", "--region", "川汇区", "--period", "2024", "--out", out
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].count(CJK_FONT_PACKAGE) == 2  # the package, then the apt-get line
+    assert "未找到中文字体" in lines[0] and "W001" not in done.stderr
+    assert not (tmp_path / f"b.{suffix}").exists()
 
 
 def test_the_summary_task_fails_naming_the_package_when_no_chinese_font(world, city_leader, no_cjk_font):
@@ -109,3 +126,12 @@ def test_the_exports_page_shows_the_missing_font_reason(world, client_for, viewe
     assert response["Location"] == reverse("reports:summary_status", args=[summary.pk])
     page = client.get(response["Location"]).content.decode()
     assert "未找到中文字体" in page and CJK_FONT_PACKAGE in page
+
+
+def test_the_word_download_shows_the_missing_font_reason(world, client_for, viewer_a, no_cjk_font):
+    build_figures(world)
+    response = client_for(viewer_a).post(
+        reverse("reports:export_docx"), {"region": world.district_a.pk, "period": "2024"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 503 and "未找到中文字体" in page and CJK_FONT_PACKAGE in page

@@ -1,4 +1,5 @@
-"""Time the generation of a region's summary PDF (default: a district's annual summary), step by step."""
+"""Time the generation of a region's summary PDF (default: a district's annual summary), step by step,
+and of the same briefing as a Word document."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from metrics import aggregation
 from metrics.models import Region
 from metrics.periods import YEAR, Period
-from reports import summaries
+from reports import summaries, word
 from reports.fonts import FontMissing, require_cjk_font
 
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         user = summaries.system_user()
         size = region.descendants().count()
         self.stdout.write(f"{region.display_name} {period.label}（子树 {size} 个区域），重复 {options['repeat']} 次：")
-        runs = []
+        runs, word_runs = [], []
         for n in range(max(1, options["repeat"]) + 1):
             started = time.perf_counter()
             content = summaries.summary_content(user=user, region=region, period=period)
@@ -51,17 +52,22 @@ class Command(BaseCommand):
             t_html = time.perf_counter()
             pdf, pages = summaries.render_pdf(html)
             t_pdf = time.perf_counter()
+            document = word.summary_docx(content)
+            t_word = time.perf_counter() - t_pdf
             row = (t_data - started, t_html - t_data, t_pdf - t_html, t_pdf - started)
             label = "首次（含加载 WeasyPrint 与字体）" if n == 0 else f"第 {n} 次"
             self.stdout.write(
                 f"  {label}: 数据 {row[0]:.2f} s · 图表与 HTML {row[1]:.2f} s · PDF {row[2]:.2f} s · "
-                f"合计 {row[3]:.2f} s（{pages} 页，{len(pdf) // 1024} KB）"
+                f"合计 {row[3]:.2f} s（{pages} 页，{len(pdf) // 1024} KB）；"
+                f"Word {t_word:.2f} s（{len(document) // 1024} KB）"
             )
             if n:
                 runs.append(row[3])
+                word_runs.append(t_word)
         median = statistics.median(runs)
         verdict = "达标" if median < 3 else "未达标"
         self.stdout.write(f"中位数 {median:.2f} s，最快 {min(runs):.2f} s（目标 < 3 s，{verdict}）")
+        self.stdout.write(f"Word 中位数 {statistics.median(word_runs):.2f} s（不含取数，取数同 PDF）")
 
 
 def _largest_district() -> Region:
