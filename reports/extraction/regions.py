@@ -815,6 +815,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             p.subject = _clause_begin(text, p.start) == p.start
     _resolve(places)
     _speakers_place(text, places)
+    _people_of_places(text, places)
     return places
 
 
@@ -1925,6 +1926,42 @@ def _speakers_place(text: str, places: list[Place]) -> None:
         last = chain[-1]
         if not last.anaphor and last.level == p.level and _PERSON_TITLE.match(text, _speaker_title_at(text, last.end)):
             p.antecedent = last
+
+
+_SPEECH_VERB = re.compile(r"(?:介绍|说|表示|告诉|坦言|谈到|指出|感慨)")
+
+
+def _people_of_places(text: str, places: list[Place]) -> None:
+    """丰泽社区党总支书记陈雪娥…  陈雪娥介绍，…: what a named post-holder later reports is about their place.
+
+    A person introduced with a place and a post (书记, 主任) and later opening a clause with a verb
+    of speech speaks for that place: the person's name stands for it, as 该社区 would.
+    """
+    people: dict[str, Place] = {}
+    for k, p in enumerate(places):
+        if p.anaphor or (k + 1 < len(places) and places[k + 1].start == p.end):
+            continue  # the chain's last place holds the post: 贺兰县|习岗镇|新平村|党支部书记
+        title = _PERSON_TITLE.match(text, _speaker_title_at(text, p.end))
+        if title is None:
+            continue
+        for size in (3, 2):
+            name = text[title.end() : title.end() + size]
+            if len(name) == size and all("\u4e00" <= ch <= "\u9fff" for ch in name):
+                people.setdefault(name, p)
+    if not people:
+        return
+    added = []
+    pattern = re.compile("|".join(sorted(map(re.escape, people), key=len, reverse=True)))
+    for m in pattern.finditer(text):
+        place = people[m.group()]
+        if m.start() <= place.end or not _SPEECH_VERB.match(text, m.end()):
+            continue
+        if m.start() > 0 and text[m.start() - 1] not in _SENTENCE_BREAK + "，,":
+            continue  # only a speaker opening the clause; 记者陈雪娥说 is someone else
+        added.append(Place(m.start(), m.end(), m.group(), place.level, subject=True, anaphor=True, antecedent=place))
+    if added:
+        places.extend(added)
+        places.sort(key=lambda q: (q.start, q.end))
 
 
 def _speaker_title_at(text: str, pos: int) -> int:

@@ -460,3 +460,13 @@ def test_an_area_named_in_the_headline_and_the_body_is_a_place() -> None:
     )
     assert _regions(text)[:2] == ["回天地区", "回天地区"]
     assert _regions("本报讯 民族地区新建党群服务中心3个。") == [None]
+
+
+def test_a_post_holder_named_with_their_place_speaks_for_it_later() -> None:
+    text = (
+        "天台机关党员进社区\n"
+        "丰泽社区党总支书记陈雪娥将这一消息传递给各临时支部。\n"
+        "陈雪娥介绍，目前到社区报到的机关党员有1265人，组建了31个临时党支部。\n"
+        "记者陈雪说，天台县有3000多名在职机关党员。"
+    )
+    assert _regions(text) == ["丰泽社区", "丰泽社区", "天台县"]
