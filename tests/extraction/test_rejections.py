@@ -82,6 +82,9 @@ def test_round_hundreds_and_thousands_after_a_bound_are_figures_and_thresholds_a
     ]
     found = mentions("全县238个村实现50万元以上集体经济收入，50万元以上、30万元以上嘎查数量增加。")
     assert [m["text"] for m in found] == ["238个"]
+    found = mentions("全县208个村全部实现集体经济收入达5000元以上，其中132个行政村集体经济收入达2万元以上。")
+    assert [m["text"] for m in found] == ["208个", "132个"]
+    assert [m["text"] for m in mentions("今年村集体经济收入达到52万元以上。")] == ["52万元"]
 
 
 def test_animals_hives_and_wells_are_counted() -> None:
