@@ -47,7 +47,10 @@ _IN_SERVICE_MEMBERS = ("在职党员", "下沉党员", "党员志愿者", "机�
 _MEMBER_ROLE = re.compile(r"党员(?:楼栋长|单元长|网格员|网格长|中心户|志愿者|骨干|信息员|调解员|宣传员|示范岗)")
 # Members taking part in service or governance work are mobilised, not an audience (组织党员…参与小区治理志愿服务).
 _SERVICE_WORK = ("志愿服务", "治理", "服务")
-_PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均)")
+_PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均|工资|月薪|年薪|日薪)")
+# Money named after the figure: 拿出300万元用于整治 (put in), 78万元作为收益分红 (paid out).
+_SPENT_AFTER = ("用于", "用来", "投入", "投资")
+_INCOME_WORDS = ("收入", "产值", "营业额", "增收", "销售额", "税收", "GDP", "生产总值", "收缴", "收回", "追回", "销售")
 _PARTICIPATE_AFTER = ("参与", "参加", "加入", "投身")
 # 摸排出/找到…党员: members identified (on a roll), not people visited.
 _FOUND_BEFORE = re.compile(r"(?:摸排出|排查出|梳理出|找到了?|摸清了?|发现了?)[^，,。；;]{0,14}$")
@@ -181,15 +184,18 @@ class Attributor:
             conf = 0.6
         funds = _last_pos(text, cat.FUNDS_WORDS)
         invest = _last_pos(text, cat.INVEST_WORDS)
+        income = _last_pos(text, _INCOME_WORDS)
+        if income > max(funds, invest):
+            return None, 0.0  # 收缴资金近1000万元, 投资…后销售额: money that came in
         if invest < 0 and funds < 0:
+            head = re.split(r"[、，,。；;\d]", c.after[:10], maxsplit=1)[0]  # this figure's words only
+            if _has(head, cat.FUNDS_WORDS) and not _has(head, _SPENT_AFTER):
+                return "funds_disbursed", 0.6
+            if _has(head, _SPENT_AFTER):
+                return "investment", 0.6
             # 资金/经费 alone: money put in, unless it is income.
             if _has(text, cat.WEAK_INVEST_WORDS) and not _has(text, ("收入", "增收", "收益")):
                 return "investment", 0.6
-            return None, 0.0
-        if (
-            _has(text, ("收入", "产值", "营业额", "增收", "销售额", "税收", "GDP", "生产总值"))
-            and max(funds, invest) < 0
-        ):
             return None, 0.0
         return ("funds_disbursed", conf) if funds > invest else ("investment", conf)
 

@@ -279,7 +279,7 @@ INVEST_WORDS = (
     "融资",
     "安排资金",
 )
-WEAK_INVEST_WORDS = ("资金", "经费", "专项资金")
+WEAK_INVEST_WORDS = ("资金", "经费", "专项资金", "资本", "入股", "筹到", "募集", "众筹")
 VISIT_VERBS = (
     "走访",
     "走遍",

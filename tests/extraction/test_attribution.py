@@ -308,6 +308,13 @@ def test_head_and_context_rules(text: str, code: str | None) -> None:
         ("共发动12名“骑友”担任“移动观察员”,动员21名“亲友”提供日常照料。", ["masses_mobilized"] * 2),
         # a verb inside the description of the people counted does not end it (农村|无职|党员)
         ("划分网格300个,将5000多名农村无职党员编入网格。", [None, "members_mobilized"]),
+        # money named by what follows it: put in, or paid out
+        ("近3年,花井村拿出300万元用于人居环境整治。", ["investment"]),
+        ("种植高粱收入106万元,其中78万元作为收益分红。", [None, "funds_disbursed"]),
+        # money that came in, and wages, are no outlay
+        ("清理村集体资产,收缴资金近1000万元。", [None]),
+        ("24人在公司务工,平均月工资1800元。", ["jobs", None]),
+        ("整合衔接资金2.06亿元,引入社会资本2.35亿元。", ["investment", "investment"]),
     ],
 )
 def test_list_share_and_action_rules(text: str, codes: list[str | None]) -> None:
