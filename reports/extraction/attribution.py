@@ -70,6 +70,19 @@ def _served(c: Clue) -> bool:
     return bool(_SERVED_BEFORE.search(c.before)) and _has(c.after[:12], _SERVE_AFTER)
 
 
+# The people or households something reached: they received it (75户村民收获分红), or a hardship
+# of theirs was solved (解决近千名群众出行难问题).
+_RECEIVE_AFTER = ("收获", "获得", "领到", "得到", "享受", "分得", "领取")
+_HARDSHIP_AFTER = re.compile(r"[^，,。；;]{0,12}(?:难|难题|问题|困难)")
+
+
+def _received(c: Clue) -> bool:
+    head = re.split(r"[，,。；;\d]", c.after[:14], maxsplit=1)[0]
+    if _has(head, _RECEIVE_AFTER):
+        return not _PER_UNIT_MONEY.search(head)  # 412户股民户均分得分红: the average, told of a roll
+    return c.before.endswith("解决") and bool(_HARDSHIP_AFTER.match(c.after))
+
+
 def _mask(text: str) -> str:
     return _VERB_LOOKALIKES.sub(lambda m: "□" * len(m.group()), text)
 
@@ -157,6 +170,8 @@ class Attributor:
                 best, best_pos = code, pos
         if best is None and _has(c.subject, ("走访", "入户")):
             best = "households_visited"
+        if best is None and _received(c):
+            return "beneficiaries", 0.6  # 75户村民收获分红资金, 解决227户牧民饮水难题
         if best is None and _has(c.subject, cat.ENTERPRISE_HEADS):
             return "enterprises", 0.7  # 新增市场主体2300户
         if best == "masses_mobilized" and _has(c.before + c.after[:8], cat.JOIN_WORDS):
@@ -240,6 +255,8 @@ class Attributor:
             pos = _last_pos(before, words)
             if pos > best_pos:
                 best, best_pos = name, pos
+        if best is None and _received(c) and not cadre:
+            return "beneficiaries", 0.6  # 解决近千名群众出行难问题: the people a hardship was lifted from
         if best is None:
             # Nothing before: the verb may follow (8名领导班子成员分包联系16个村; 610人参加培训).
             head = after[:12]

@@ -315,6 +315,10 @@ def test_head_and_context_rules(text: str, code: str | None) -> None:
         ("清理村集体资产,收缴资金近1000万元。", [None]),
         ("24人在公司务工,平均月工资1800元。", ["jobs", None]),
         ("整合衔接资金2.06亿元,引入社会资本2.35亿元。", ["investment", "investment"]),
+        # the people or households something reached, named by what follows them
+        ("30余名村民共享喜悦,75户村民收获分红资金。", [None, "beneficiaries"]),
+        ("扩宽硬化村道4公里,解决1000名群众出行难问题。", [None, "beneficiaries"]),
+        ("全村412户股民户均分得分红2600元。", [None, None]),
     ],
 )
 def test_list_share_and_action_rules(text: str, codes: list[str | None]) -> None:
