@@ -77,6 +77,9 @@ class Gazetteer:
             i = len(row_name)
             del stack[d:]
             name = fields[0]
+            if stack and name.startswith(row_name[stack[-1]]) and len(name) - len(row_name[stack[-1]]) >= 2:
+                # A few rows repeat their county in the name (孝南区朋兴乡): the division is 朋兴乡.
+                name = name[len(row_name[stack[-1]]) :]
             row_name.append(name)
             depth.append(d)
             parent.append(stack[-1] if stack else -1)
@@ -270,7 +273,7 @@ class Gazetteer:
 def _cache_dir(source: Path) -> Path:
     """A cache folder per data file version (size and modification time), under PORTAL_CACHE_DIR."""
     st = source.stat()
-    tag = hashlib.sha256(f"{source}:{st.st_size}:{st.st_mtime_ns}:1".encode()).hexdigest()[:16]
+    tag = hashlib.sha256(f"{source}:{st.st_size}:{st.st_mtime_ns}:2".encode()).hexdigest()[:16]
     root = Path(os.environ.get("PORTAL_CACHE_DIR") or Path.home() / ".cache" / "dangjian-portal")
     return root / f"gazetteer-{tag}"
 

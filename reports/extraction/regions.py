@@ -758,6 +758,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
                     and len(stem) >= 2
                     and _ordinary_word(stem)
                     and not _named_parent(index.gazetteer, name, named)
+                    and name_start not in place_ends  # 朋兴乡|长风村: written right after its township
                 ):
                     continue  # 大型社区 is some village's name, but not of one this report is about
             elif _unknown_place_word(stem, suffix) or _holds_verb(tokens, starts, name_start, s):

@@ -470,3 +470,21 @@ def test_a_post_holder_named_with_their_place_speaks_for_it_later() -> None:
         "记者陈雪说，天台县有3000多名在职机关党员。"
     )
     assert _regions(text) == ["丰泽社区", "丰泽社区", "天台县"]
+
+
+def test_a_division_that_repeats_its_county_in_its_name_is_known_by_its_own_name() -> None:
+    outline = [
+        "湖北省\t42\t鄂\n",
+        "\t孝感市\t4209\t孝感\n",
+        "\t\t孝南区\t420902\t孝南\n",
+        "\t\t\t孝南区朋兴乡\t420902210\t朋兴\n",
+    ]
+    gaz = Gazetteer(outline)
+    assert gaz.rows("孝南区朋兴乡") == ()
+    (row,) = gaz.rows("朋兴乡")
+    assert [gaz.name_of(r) for r in gaz.ancestors(row)] == ["孝南区", "孝感市", "湖北省"]
+
+
+def test_a_village_written_right_after_its_township_is_a_place_though_its_name_is_a_word() -> None:
+    text = "本报讯 孝南区朋兴乡长风村，村支书和农民一道忙碌着。去年，村集体收入12.86万元。"
+    assert _regions(text) == ["长风村"]
