@@ -14,7 +14,7 @@ from .confidence import ConfidenceModel, mention_features
 from .gazetteer import Gazetteer
 from .numbers import CN_DIGITS, NumberMatch, find_numbers
 from .periods import find_periods, period_of
-from .regions import Place, PlaceIndex, detect_places, main_place
+from .regions import LEVEL_RANK, Place, PlaceIndex, detect_places, main_place
 from .segment import Token, add_words, tokenize
 from .specs import CampaignSpec, ExtractionContext, ExtractionResult, IndicatorSpec, PlaceSpec
 from .text import Compact, compact, quoted_spans
@@ -82,7 +82,7 @@ _SKIP_BEFORE = (
 )
 _FN_CHARS = set("的了和与及等、")
 _COORDINATORS = "、和与及以 "
-_LEVEL_RANK = {"province": 0, "city": 1, "district": 2, "street": 3, "community": 4, "compound": 5, "group": 5}
+_LEVEL_RANK = LEVEL_RANK
 
 
 class Extractor:

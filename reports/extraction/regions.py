@@ -688,7 +688,14 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             name_start += len(_PARTY_PREFIX)  # 中共肥西县(委): the Party's organ, the county is 肥西县
         name = text[name_start:e]
         stem = name[: -len(suffix)]
-        if name in _GENERIC_WORDS or stem in _GENERIC_WORDS or _bad_stem(stem, name_start, tokens, starts):
+        # 淮南市三和镇: a division the gazetteer files under a place this report names is a name,
+        # whatever words jieba reads in it (三|和|镇).
+        vouched = index.gazetteer is not None and _in_gazetteer(index.gazetteer, name) and _named_parent(
+            index.gazetteer, name, named
+        )
+        if name in _GENERIC_WORDS or stem in _GENERIC_WORDS or (
+            not vouched and _bad_stem(stem, name_start, tokens, starts)
+        ):
             continue
         if (
             tok is not None
@@ -883,9 +890,13 @@ def _named_parent(gaz: Gazetteer, name: str, named: set[str]) -> bool:
     over the country, but only a report about their township or county means one of them.
     """
     rows = gaz.rows(name) or gaz.rows(name[:-3]) if name.endswith("办事处") else gaz.rows(name)
-    # Only the county or township counts: a city holds too many villages of every common name.
+    # Only the county or township counts for a village: a city holds too many villages of every
+    # common name; a township's city is enough (淮南市三和镇).
     return any(
-        gaz.name_of(a) in named for row in rows for a in gaz.ancestors(row) if gaz.level_of(a) in ("district", "street")
+        gaz.name_of(a) in named
+        for row in rows
+        for a in gaz.ancestors(row)
+        if gaz.level_of(a) in (("district", "street") if gaz.level_of(row) == "community" else ("city", "district"))
     )
 
 
@@ -2003,6 +2014,9 @@ def _resolve(places: list[Place]) -> None:
 
 
 _HEADING_WEIGHT = 10
+
+
+LEVEL_RANK = {"province": 0, "city": 1, "district": 2, "street": 3, "community": 4, "compound": 5, "group": 5}
 
 
 def main_place(

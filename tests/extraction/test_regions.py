@@ -488,3 +488,7 @@ def test_a_division_that_repeats_its_county_in_its_name_is_known_by_its_own_name
 def test_a_village_written_right_after_its_township_is_a_place_though_its_name_is_a_word() -> None:
     text = "本报讯 孝南区朋兴乡长风村，村支书和农民一道忙碌着。去年，村集体收入12.86万元。"
     assert _regions(text) == ["长风村"]
+
+
+def test_a_township_filed_under_a_named_city_is_a_place_whatever_words_jieba_reads_in_it() -> None:
+    assert _regions("本报讯 2023年以来，安徽省淮南市三和镇组建网格党支部23个。") == ["三和镇"]
