@@ -109,6 +109,7 @@ _GENERIC_WORDS = frozenset(
         "异乡",
         "城镇",
         "乡镇",
+        "大区",  # 工业大区, 人口大区: a description
         "街镇",  # 街道和乡镇
         "村镇",
         "镇村",
@@ -686,6 +687,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             continue
         if text.startswith(_PARTY_PREFIX, name_start) and e - name_start > len(_PARTY_PREFIX) + len(suffix) + 1:
             name_start += len(_PARTY_PREFIX)  # 中共肥西县(委): the Party's organ, the county is 肥西县
+        if suffix in _LOOSE_SUFFIXES:
+            name_start = _loose_name_start(tokens, starts, name_start, s)
         name = text[name_start:e]
         stem = name[: -len(suffix)]
         # 淮南市三和镇: a division the gazetteer files under a place this report names is a name,
@@ -832,6 +835,25 @@ _PARTY_PREFIX = "中共"
 _NAME_LEAD = "在到于从向对和与及、由把将"
 
 
+def _ends_in_verb(head: str) -> bool:
+    return dictionary_entry(head[-1])[0] == "v" or dictionary_entry(head[-2:])[0] == "v"
+
+
+def _loose_name_start(tokens: list[Token], starts: list[int], name_start: int, s: int) -> int:
+    """印发淮南高新区, 安徽淮南高新区: a zone is named after the place word right before it (淮南高新区).
+
+    Names ending in 示范区/开发区/高新区 may be ordinary words (城乡一体化示范区); when the stem
+    holds a place word, the name begins at the last one and what precedes it is no part of it.
+    """
+    k = bisect_left(starts, name_start)
+    last = None
+    while k < len(tokens) and tokens[k].end <= s:
+        if tokens[k].tag == "ns":
+            last = tokens[k].start
+        k += 1
+    return last if last is not None and last > name_start else name_start
+
+
 def _gazetteer_start(
     text: str,
     e: int,
@@ -857,7 +879,11 @@ def _gazetteer_start(
         if not stem or name in _GENERIC_WORDS or stem in _GENERIC_WORDS:
             continue
         head = text[guessed:start] if guessed is not None else ""
-        if head and not (all(ch in _NOT_NAME_HEAD for ch in head) or _is_parent_of(gaz, head, name)):
+        if head and not (
+            all(ch in _NOT_NAME_HEAD for ch in head)
+            or _is_parent_of(gaz, head, name)
+            or _ends_in_verb(head)  # 气象局|驻|察隅县: who is stationed there is no part of it
+        ):
             continue  # 秋那当村 is a name of its own even if 那当村 is one too; 原|甲村 is 甲村, 河北|平乡县 平乡县
         if (
             guessed is None

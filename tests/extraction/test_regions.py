@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from reports.extraction.engine import _segment_needed
 from reports.extraction.gazetteer import Gazetteer
-from reports.extraction.regions import PlaceIndex
+from reports.extraction.numbers import find_numbers
+from reports.extraction.regions import PlaceIndex, detect_places
 from reports.extraction.specs import PlaceSpec
 
-from ._helpers import mentions
+from ._helpers import extractor, mentions
+
+
+def _places(text: str) -> list[str]:
+    """The names the detector finds in a text, in order."""
+    return [p.name for p in detect_places(text, _segment_needed(text, find_numbers(text)), extractor().places)]
 
 
 def _regions(text: str) -> list[str | None]:
@@ -492,3 +499,8 @@ def test_a_village_written_right_after_its_township_is_a_place_though_its_name_i
 
 def test_a_township_filed_under_a_named_city_is_a_place_whatever_words_jieba_reads_in_it() -> None:
     assert _regions("本报讯 2023年以来，安徽省淮南市三和镇组建网格党支部23个。") == ["三和镇"]
+
+
+def test_a_zone_is_named_after_the_place_word_before_it_and_who_is_stationed_there_is_no_part_of_a_name() -> None:
+    places = _places("印发淮南高新区融合工作方案。气象局驻察隅县工作队走访群众20户。工业大区、人口大区。")
+    assert places == ["淮南高新区", "察隅县"]
