@@ -686,6 +686,9 @@ def _place_for(
     if section is not None:
         return section, "section"
     main, how = (article_main, "article") if article_main is not None else (doc_main, "document")
+    scope = _scope_opener(places, comp, para_start, heading_end, place_starts)
+    if scope is not None and (main is None or _rank(scope) > _rank(main.resolved)):
+        return scope, "section"
     if main is not None:
         # A paragraph without a subject place that names a place below the main one (产品不仅有
         # 富阳区永昌镇范围内的…) is about that place.
@@ -774,6 +777,50 @@ def _section_place(
 def _listed(text: str, p: Place) -> bool:
     """文化街社区、镜湖社区等3个: one of a list is an example, not what the paragraph is about."""
     return text[p.end : p.end + 1] in ("、", "等", "和", "及", "与") or text[p.start - 1 : p.start] == "、"
+
+
+def _rank(p: Place) -> int:
+    return _LEVEL_RANK.get(p.level, 0)
+
+
+def _scope_opener(
+    places: list[Place], comp: Compact, para_start: int, floor: int, place_starts: list[int] | None
+) -> Place | None:
+    """孝南区朋兴乡长风村，村支书…: a place opening a paragraph is the scope of the paragraphs after it.
+
+    Walks back to the nearest earlier paragraph that opens with a (named, subject) place; a
+    heading ends the walk, as it starts a section of its own.
+    """
+    text = comp.text
+    k = comp.paragraph_of(para_start) - 1
+    while k >= 0:
+        ps = comp.para_starts[k]
+        if ps < floor:
+            return None
+        pe = comp.para_starts[k + 1] - 1 if k + 1 < len(comp.para_starts) else len(text)
+        if text[ps:pe].strip() and _is_heading_para(text[ps:pe]):
+            return None
+        lo = bisect_left(place_starts, ps) if place_starts is not None else 0
+        opener, cursor = None, ps
+        for p in places[lo:]:
+            if p.start >= pe:
+                break
+            if p.start > cursor + 1:
+                break
+            if p.subject and not p.anaphor and not p.bare and not p.short:
+                opener = p
+            cursor = p.end  # 孝南区|朋兴乡|长风村: the chain's last place
+        if opener is not None:
+            others = (
+                q
+                for q in places[lo:]
+                if opener.end <= q.start < pe and not q.anaphor and q.level == opener.level
+            )
+            if any(q.canonical != opener.canonical for q in others):
+                return None  # 在曾庄村…;在石庄村…: examples side by side, none the scope of what follows
+            return opener
+        k -= 1
+    return None
 
 
 def _named_below(

@@ -1018,8 +1018,10 @@ def _short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazette
             continue  # 重庆市 is found by its suffix; 天津人, 河南日报, 湖南大学 are other names
         name = m.group()
         tag, _freq = dictionary_entry(name)
-        if tag not in _SHORT_FORM_TAGS:
-            continue
+        if tag not in _SHORT_FORM_TAGS and not (
+            _opens_name(text, s) and _acts_after(text, e) and _opens_clauses(text, name, 2)
+        ):
+            continue  # 孝感 is also a word (filial feeling); a city opening clause after clause is the city
         rows = gaz.short_forms[name]
         places.append(Place(s, e, name, gaz.level_of(rows[0]), short=True, full=gaz.name_of(rows[0])))
         for i in range(s, e):
@@ -1066,6 +1068,30 @@ _NAMED_AFTER = ("日报", "晚报", "报", "卫视", "电视", "广播", "新闻
 _SHORT_FORM_RE: dict[int, re.Pattern[str]] = {}
 
 
+def _acts_after(text: str, e: int) -> bool:
+    if text[e : e + 1].isdigit():
+        return True
+    return dictionary_entry(text[e : e + 2])[0] in ("v", "d", "p", "c") or dictionary_entry(text[e : e + 1])[0] in (
+        "v",
+        "d",
+        "p",
+    )
+
+
+def _opens_clauses(text: str, name: str, times: int) -> bool:
+    """Whether ``name`` begins a clause (or the headline) at least ``times`` times, not followed by a level word."""
+    found = 0
+    for m in re.finditer(re.escape(name), text):
+        s, e = m.start(), m.end()
+        # 孝感实现…, 孝感1810个村: the city does something or counts; 周口“智慧岛”, 周口东新医院 name
+        # a thing of the city's instead.
+        if (s == 0 or text[s - 1] in _NAME_OPENERS) and _acts_after(text, e):
+            found += 1
+            if found >= times:
+                return True
+    return False
+
+
 def _short_form_pattern(gaz: Gazetteer) -> re.Pattern[str]:
     pattern = _SHORT_FORM_RE.get(id(gaz))
     if pattern is None:
@@ -1074,7 +1100,7 @@ def _short_form_pattern(gaz: Gazetteer) -> re.Pattern[str]:
             (
                 n
                 for n, rows in gaz.short_forms.items()
-                if dictionary_entry(n)[0] in _SHORT_FORM_TAGS and gaz.level_of(rows[0]) in ("province", "city")
+                if gaz.level_of(rows[0]) in ("province", "city") and len(n) >= 2
             ),
             key=len,
             reverse=True,

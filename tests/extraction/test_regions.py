@@ -504,3 +504,30 @@ def test_a_township_filed_under_a_named_city_is_a_place_whatever_words_jieba_rea
 def test_a_zone_is_named_after_the_place_word_before_it_and_who_is_stationed_there_is_no_part_of_a_name() -> None:
     places = _places("印发淮南高新区融合工作方案。气象局驻察隅县工作队走访群众20户。工业大区、人口大区。")
     assert places == ["淮南高新区", "察隅县"]
+
+
+def test_a_place_opening_a_paragraph_is_the_scope_of_the_paragraphs_after_it() -> None:
+    text = (
+        "孝感实现“10万元村”全覆盖\n"
+        "孝感1810个村集体经济收入全部过10万元。\n"
+        "孝南区朋兴乡长风村，村支书赵泽平和农民一道忙碌着。\n"
+        "去年，村集体收入12.86万元。\n"
+        "今年，全市共收回村集体资源1.4万亩。"
+    )
+    assert _regions(text) == ["孝感", "孝感", "长风村", "孝感"]
+
+
+def test_a_city_short_form_that_is_also_a_word_is_the_city_where_it_opens_clauses() -> None:
+    text = "孝感实现“10万元村”全覆盖\n孝感1810个村集体经济收入全部过10万元。"
+    assert _regions(text)[0] == "孝感"
+    # 周口“智慧岛”: the city names a thing of its own
+    assert "周口" not in _places("周口“智慧岛”上榜名单。\n周口“智慧岛”汇聚企业1728家。")
+
+
+def test_examples_side_by_side_are_no_scope_for_the_paragraphs_after_them() -> None:
+    text = (
+        "本报讯 示范区坚持党建引领乡村振兴。\n"
+        "在曾庄村，蚯蚓养殖基地发展良好；在石庄村，葡萄种植产业加速发展。\n"
+        "开展党群服务中心提升行动，投资985万元。"
+    )
+    assert _regions(text) == ["示范区"]
