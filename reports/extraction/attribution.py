@@ -55,8 +55,8 @@ _PARTICIPATE_AFTER = ("参与", "参加", "加入", "投身")
 # 摸排出/找到…党员: members identified (on a roll), not people visited.
 _FOUND_BEFORE = re.compile(r"(?:摸排出|排查出|梳理出|找到了?|摸清了?|发现了?)[^，,。；;]{0,14}$")
 # 为…N名…提供/发放: the people something was done for.
-_SERVED_BEFORE = re.compile(r"为[^，,。；;]{0,14}$")
-_SERVE_AFTER = ("提供", "发放", "送", "办理", "解决", "上门", "开展")
+_SERVED_BEFORE = re.compile(r"(?:为|向|给)[^，,。；;]{0,14}$")
+_SERVE_AFTER = ("提供", "发放", "送", "办理", "解决", "上门", "开展", "分红", "兑现", "补助", "资助")
 
 
 # The change itself right before the figure: 同比下降41%, 增长了18.2%, 提高5个百分点 (not 提高到).

@@ -319,6 +319,10 @@ def test_head_and_context_rules(text: str, code: str | None) -> None:
         ("30余名村民共享喜悦,75户村民收获分红资金。", [None, "beneficiaries"]),
         ("扩宽硬化村道4公里,解决1000名群众出行难问题。", [None, "beneficiaries"]),
         ("全村412户股民户均分得分红2600元。", [None, None]),
+        # the households something was paid to, whichever preposition names them
+        ("现场共向79户参与其中的村民发放分红。", ["beneficiaries"]),
+        # 整治…问题 settles problems
+        ("整治违规占道经营、消防通道堵塞等7项问题。", ["problems_solved"]),
     ],
 )
 def test_list_share_and_action_rules(text: str, codes: list[str | None]) -> None:
