@@ -477,8 +477,11 @@ _COUNTED_PLACES = re.compile(r"(?:\d+个|\d+%|全部)[\u4e00-\u9fff]{0,3}?(?:村
 _PEOPLE_HEADS = ("党员", "干部", "群众", "居民", "村民", "老人", "人员", "儿童", "学生", "青年", "农户", "代表")
 
 
+_NOUN_RUN = re.compile(r"[\u4e00-\u9fff“”]{0,8}")
+
+
 def _noun_run(text: str, pos: int) -> str:
-    m = re.match(r"[\u4e00-\u9fff“”]{0,8}", text[pos:])
+    m = _NOUN_RUN.match(text, pos)
     return m.group().replace("“", "").replace("”", "") if m else ""
 
 
@@ -811,11 +814,8 @@ def _scope_opener(
                 opener = p
             cursor = p.end  # 孝南区|朋兴乡|长风村: the chain's last place
         if opener is not None:
-            others = (
-                q
-                for q in places[lo:]
-                if opener.end <= q.start < pe and not q.anaphor and q.level == opener.level
-            )
+            hi = bisect_left(place_starts, pe, lo) if place_starts is not None else len(places)
+            others = (q for q in places[lo:hi] if q.start >= opener.end and not q.anaphor and q.level == opener.level)
             if any(q.canonical != opener.canonical for q in others):
                 return None  # 在曾庄村…;在石庄村…: examples side by side, none the scope of what follows
             return opener

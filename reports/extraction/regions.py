@@ -2028,10 +2028,13 @@ def _people_of_places(text: str, places: list[Place]) -> None:
         places.sort(key=lambda q: (q.start, q.end))
 
 
+_ORGAN_BEFORE_POST = re.compile(r"(?:党支部|党总支|党委|村委会|居委会|村民委员会|“两委”)?")
+
+
 def _speaker_title_at(text: str, pos: int) -> int:
     """Skip the organ between a place and a post: 新平村|党支部|书记, 白雾坪村|村委会|主任."""
-    m = re.match(r"(?:党支部|党总支|党委|村委会|居委会|村民委员会|“两委”)?", text[pos:])
-    return pos + (m.end() if m else 0)
+    m = _ORGAN_BEFORE_POST.match(text, pos)
+    return m.end() if m else pos
 
 
 def _resolve(places: list[Place]) -> None:
