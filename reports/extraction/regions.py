@@ -1913,8 +1913,15 @@ def _is_subject(text: str, p: Place, chains: _Chains) -> bool:
     # 在县城所在的界湖街道,: a clause-initial location described on the way.
     if re.fullmatch(r"在[\u4e00-\u9fff]{1,8}", prefix) and chain_after in ",，":
         return True
+    # 对沙琅镇村开展帮扶, 帮扶神农架林区: the place aid is for owns what the aid did, not the body giving it.
+    if _AID_TARGET.search(prefix) or _AID_AFTER.match(text, chain_end):
+        return True
     # 中原区: …; 全区487个…; 阳光社区组建…: a place right before its verb is the clause's agent.
     return after in ":：" or bool(_COUNT_AFTER_PLACE.match(text, p.end)) or text.startswith(_AGENT_VERBS, p.end)
+
+
+_AID_TARGET = re.compile(r"(?:帮扶|对口帮扶|挂点帮扶|结对帮扶|定点帮扶|对口支援)$")
+_AID_AFTER = re.compile(r"[村镇乡]?(?:开展|进行|实施)?(?:帮扶|对口帮扶|结对帮扶|定点帮扶)")
 
 
 # 全区487个…, 成华区全部14个街道, 该镇的3个村: a count of the place's own units right after it.

@@ -531,3 +531,12 @@ def test_examples_side_by_side_are_no_scope_for_the_paragraphs_after_them() -> N
         "开展党群服务中心提升行动，投资985万元。"
     )
     assert _regions(text) == ["示范区"]
+
+
+def test_the_place_aid_is_for_owns_what_the_aid_did() -> None:
+    text = (
+        "茂名市委办公室到沙琅镇开展慰问活动\n"
+        "近年来，茂名市委办根据部署，大力对沙琅镇村开展帮扶，目前共统筹专项资金4071.1万元。\n"
+        "省直单位帮扶神农架林区，8家单位参与。"
+    )
+    assert _regions(text) == ["沙琅镇", "神农架林区"]
