@@ -226,8 +226,10 @@ class Extractor:
             return None  # threshold qualifiers: 50万元以上的村, 50万元以上、30万元以上嘎查数量, 实现50万元以上集体经济
         if after.startswith("以上") and _COUNTED_PLACES.search(t, d.clause_start(s), s):
             return None  # 132个行政村集体经济收入达2万元以上: the bar the counted villages pass
-        if after.startswith("的") and re.search(r"(?:超过|高于|低于|不足|少于|多于)$", before):
-            return None  # 年收入超过100万元的村: a threshold, the count is of the villages
+        if after.startswith("的") and re.search(r"(?:超过|超|过|高于|低于|不足|少于|多于)$", before):
+            return None  # 年收入超过100万元的村, 超1000万元的村27个: a threshold, the count is of the villages
+        if _THRESHOLD_NOUN.match(after):
+            return None  # 守住10万元的底线: a bar to reach, not a figure reached
         if num.unit == "组" and after.startswith("的"):
             return None  # 帮3组的几户老人: 3组 names a villagers' group
         cs = d.clause_start(s)
@@ -472,6 +474,7 @@ def _same_measure(a: str, b: str) -> bool:
     return a == b or (a in _PEOPLE_UNITS and b in _PEOPLE_UNITS)
 
 
+_THRESHOLD_NOUN = re.compile(r"的?(?:底线|门槛|标准线|目标线)")
 # A count (or share) of villages or communities: 62个村, 100%村级; a money bar after it is their threshold.
 _COUNTED_PLACES = re.compile(r"(?:\d+个|\d+%|全部)[\u4e00-\u9fff]{0,3}?(?:村|社区|嘎查|乡镇)")
 _PEOPLE_HEADS = ("党员", "干部", "群众", "居民", "村民", "老人", "人员", "儿童", "学生", "青年", "农户", "代表")

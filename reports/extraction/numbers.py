@@ -41,6 +41,7 @@ NUMBER_RE = re.compile(
     r"(?P<approx1>余|多)?"
     r"(?P<scale>万亿|[万亿千])?"
     r"(?P<approx2>余|多)?"
+    r"(?:(?<=\d) )?"  # 394 个: some papers set a space between Arabic digits and the measure word
     rf"(?P<unit>{_UNIT_ALT})"
 )
 # 五六千, 十五六个: two neighbouring digits give a range; the figure is its lower bound, marked approximate.

@@ -85,6 +85,13 @@ def test_round_hundreds_and_thousands_after_a_bound_are_figures_and_thresholds_a
     found = mentions("全县208个村全部实现集体经济收入达5000元以上，其中132个行政村集体经济收入达2万元以上。")
     assert [m["text"] for m in found] == ["208个", "132个"]
     assert [m["text"] for m in mentions("今年村集体经济收入达到52万元以上。")] == ["52万元"]
+    found = mentions("村集体积累超1000万元的村27个，来年守不守得住10万元的底线？")
+    assert [m["text"] for m in found] == ["27个"]
+
+
+def test_a_space_between_digits_and_the_measure_word_is_part_of_the_figure() -> None:
+    found = mentions("由常委会研究确定 394 个软弱涣散村党组织。")
+    assert [(m["text"], m["value"], m["unit"]) for m in found] == [("394 个", 394, "个")]
 
 
 def test_animals_hives_and_wells_are_counted() -> None:
