@@ -47,6 +47,9 @@ _IN_SERVICE_MEMBERS = ("在职党员", "下沉党员", "党员志愿者", "机�
 _MEMBER_ROLE = re.compile(r"党员(?:楼栋长|单元长|网格员|网格长|中心户|志愿者|骨干|信息员|调解员|宣传员|示范岗)")
 # Members taking part in service or governance work are mobilised, not an audience (组织党员…参与小区治理志愿服务).
 _SERVICE_WORK = ("志愿服务", "治理", "服务")
+# Teams cadres are sent out in; their members are mobilised (11名尖刀班成员, 工作组的7名成员).
+_TEAM = re.compile(r"(?:工作组|工作队|尖刀班|突击队|服务队|专班|小分队|帮扶队)")
+_TEAM_MEMBERS = re.compile(_TEAM.pattern + r"(?:成员|队员)$|工作队员$")
 _PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均|工资|月薪|年薪|日薪)")
 # Money named after the figure: 拿出300万元用于整治 (put in), 78万元作为收益分红 (paid out).
 _SPENT_AFTER = ("用于", "用来", "投入", "投资")
@@ -302,7 +305,9 @@ class Attributor:
             return None, 0.0
         if _has(subject + before, ("发展党员", "新发展", "发展新党员", "新党员")) and "党员" in subject + before:
             return None, 0.0  # newly recruited members are a flow the catalogue has no code for
-        if _has(subject, _IN_SERVICE_MEMBERS) or _MEMBER_ROLE.search(subject):
+        if _TEAM_MEMBERS.search(subject) or (subject in ("成员", "队员") and _TEAM.search(before[-10:])):
+            return "members_mobilized", 0.7  # 11名尖刀班成员, 工作组的7名成员: cadres sent out as a team
+        if _has(subject, _IN_SERVICE_MEMBERS) or _MEMBER_ROLE.search(subject) or _MEMBER_ROLE.match(after.lstrip("“")):
             return "members_mobilized", 0.7  # 两千余名在职党员志愿者每天…: members serving, not the roll
         if subject.endswith("志愿者") and not cadre:
             return "masses_mobilized", 0.6  # 注册志愿者1.2万余名: residents who volunteer

@@ -477,7 +477,24 @@ def _same_measure(a: str, b: str) -> bool:
 _THRESHOLD_NOUN = re.compile(r"的?(?:底线|门槛|标准线|目标线)")
 # A count (or share) of villages or communities: 62个村, 100%村级; a money bar after it is their threshold.
 _COUNTED_PLACES = re.compile(r"(?:\d+个|\d+%|全部)[\u4e00-\u9fff]{0,3}?(?:村|社区|嘎查|乡镇)")
-_PEOPLE_HEADS = ("党员", "干部", "群众", "居民", "村民", "老人", "人员", "儿童", "学生", "青年", "农户", "代表")
+_PEOPLE_HEADS = (
+    "党员",
+    "干部",
+    "群众",
+    "居民",
+    "村民",
+    "老人",
+    "人员",
+    "儿童",
+    "学生",
+    "青年",
+    "农户",
+    "代表",
+    "成员",
+    "队员",
+    "书记",
+    "志愿者",
+)
 
 
 _NOUN_RUN = re.compile(r"[\u4e00-\u9fff“”]{0,8}")
