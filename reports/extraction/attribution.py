@@ -269,6 +269,8 @@ class Attributor:
                 if _has(head, words):
                     best = name
                     break
+            if best == "visit" and (cadre or _TEAM_MEMBERS.search(subject)):
+                return "members_mobilized", 0.7  # 120名党员走访群众: the visitors, not the visited
             conf = 0.7
         else:
             conf = 0.85
