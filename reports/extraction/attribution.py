@@ -38,6 +38,8 @@ _COLLECT_VERBS = ("收集", "征集", "梳理", "受理", "认领", "发现", "�
 _PEOPLE_WORDS = (*cat.CADRE_WORDS, *cat.MASSES_WORDS, "人", "员", "者", "户", "群体", "老人", "儿童", "学生", "农民")
 _MATTER_UNITS = ("件", "项", "条", "个", "起", "处")
 _LIST_HEADS = ("清单", "台账", "目录", "建议", "意见")
+_TO_BE_SOLVED = re.compile(r"(?:需要|需|待|亟待|亟需|有待)(?:协调|研究)?$")
+_SETTLED_AFTER = re.compile(r"(?:已|均已|全部|已全部)(?:解决|办结|化解|整改|销号)")
 # A count that is the object of a preposition is who something was done to, not what was made: 向43个小区发放.
 _PREP_OBJECT = re.compile(r"(?:向|给|对)$")
 # Members a Party organisation is made of are its members (stock): 由7名党员组成的小区党支部.
@@ -325,6 +327,10 @@ class Attributor:
         """problems_solved when a settling verb governs the count; None to let other rules decide."""
         subject, before = c.subject, c.before
         solve = _last_pos(before, cat.SOLVE_VERBS)
+        if solve > 0 and _TO_BE_SOLVED.search(before, max(0, solve - 4), solve):
+            solve = -1  # 梳理出需要协调解决的问题101项: problems still to be solved
+        if c.unit in _MATTER_UNITS and _SETTLED_AFTER.match(c.after):
+            return "problems_solved", 0.7  # 目前,49项已解决: the matters just counted are settled
         if solve < 0 and _has(subject, cat.SOLVE_VERBS):
             solve = len(before) - len(subject)  # 办实事清单: the verb is only a modifier inside the phrase
         matter_unit = c.unit in _MATTER_UNITS

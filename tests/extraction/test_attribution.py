@@ -327,6 +327,8 @@ def test_head_and_context_rules(text: str, code: str | None) -> None:
         ("11名尖刀班成员在全村开展走访。", ["members_mobilized"]),
         ("驻村“访惠聚”工作组的7名成员分别来自建设局。", ["members_mobilized"]),
         ("目前,全县共有667名“党员中心户”。", ["members_mobilized"]),
+        # problems still to be solved, and matters reported settled after their count
+        ("共梳理出需要协调解决的集中问题101项。目前,49项已解决。", [None, "problems_solved"]),
     ],
 )
 def test_list_share_and_action_rules(text: str, codes: list[str | None]) -> None:
