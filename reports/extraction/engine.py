@@ -161,9 +161,13 @@ class Extractor:
             clue = self._clue(num, doc_state, campaigns, numbers)
             doc_state.last_end = num.end
             code, confidence = self.attributor.attribute(clue)
-            share = clue.before.startswith("其中")
+            # 其中省派第一书记12名: a share of the figure before; 其中，自治区选派9名，市级11名: and
+            # each further item of the breakdown, named by a short modifier only.
+            share = clue.before.startswith("其中") or (
+                "其中" in clue.sentence_before and len(clue.before) <= 4 and not clue.subject_after
+            )
             if code is None and last is not None and share and _same_measure(last[1], num.unit):
-                code, confidence = last[0], 0.6  # 其中省派第一书记12名: a share of the figure before
+                code, confidence = last[0], 0.6
             last = (code, num.unit)
             a_start, a_end, heading_end = _article_of(articles, num.start)
             if a_start not in article_mains:

@@ -329,6 +329,8 @@ def test_head_and_context_rules(text: str, code: str | None) -> None:
         ("目前,全县共有667名“党员中心户”。", ["members_mobilized"]),
         # problems still to be solved, and matters reported settled after their count
         ("共梳理出需要协调解决的集中问题101项。目前,49项已解决。", [None, "problems_solved"]),
+        # every item of a breakdown shares the figure's indicator
+        ("新选派45名贫困村“第一书记”。其中,自治区选派9名,市级11名,县级25名。", ["members_mobilized"] * 4),
     ],
 )
 def test_list_share_and_action_rules(text: str, codes: list[str | None]) -> None:
