@@ -417,7 +417,7 @@ _STOP_TAGS = frozenset(
 _STOP_TAG_OK_WORDS = frozenset({"东", "西", "南", "北", "中", "上", "下", "前", "后", "新"})
 _PLACE_CHAR = re.compile(r"[\u4e00-\u9fff·]")
 # Characters that, as words of their own, open a clause rather than a name: 在|铁牛村, 是|依汶镇.
-_FUNCTION_CHARS = "在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至·"
+_FUNCTION_CHARS = "在对到与和及的了是为由把将从向全各该本辖每此其这那等并以于赴至仅·"
 
 # Organs and offices that may follow a place name: 中原区委, 示范区党工委, 城北街道办事处.
 ORGAN_AFTER = re.compile(
@@ -819,7 +819,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
     ]
     chains = _Chains(places)
     for p in places:
-        p.subject = _is_subject(text, p, chains) or _agent_of_verb(text, p, tokens, starts)
+        p.subject = not _partner(text, p) and (_is_subject(text, p, chains) or _agent_of_verb(text, p, tokens, starts))
         if p.short and p.subject:
             # 在杭州…的光山籍人才: a city by its short form is where people are, not the report's subject,
             # unless it opens its clause (重庆：…, 天津累计…).
@@ -883,6 +883,7 @@ def _gazetteer_start(
             all(ch in _NOT_NAME_HEAD for ch in head)
             or _is_parent_of(gaz, head, name)
             or _ends_in_verb(head)  # 气象局|驻|察隅县: who is stationed there is no part of it
+            or _named_parent(gaz, name, named)  # 协同|碧山镇 after 梁平区碧山镇: the division the report means
         ):
             continue  # 秋那当村 is a name of its own even if 那当村 is one too; 原|甲村 is 甲村, 河北|平乡县 平乡县
         if (
@@ -1014,8 +1015,10 @@ def _short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazette
             s > 0 and _PLACE_CHAR.match(text[s - 1]) and text[s - 1] not in _NAME_LEAD and not after_place
         ):
             continue
-        if e < len(text) and (_SUFFIX_RE.match(text, e) or text[e] in "委人籍" or text.startswith(_NAMED_AFTER, e)):
-            continue  # 重庆市 is found by its suffix; 天津人, 河南日报, 湖南大学 are other names
+        if e < len(text) and (
+            _SUFFIX_RE.match(text, e) or text[e] in "委人籍路街巷" or text.startswith(_NAMED_AFTER, e)
+        ):
+            continue  # 重庆市 is found by its suffix; 天津人, 河南日报, 湖南大学, 镇江路 are other names
         name = m.group()
         tag, _freq = dictionary_entry(name)
         if tag not in _SHORT_FORM_TAGS and not (
@@ -1882,6 +1885,14 @@ class _Chains:
         while end in self.ends_at and self.ends_at[end] > end:
             end = self.ends_at[end]
         return end
+
+
+_PARTNER_BEFORE = ("协同", "会同", "联合", "配合", "携手", "协助", "联手")
+
+
+def _partner(text: str, p: Place) -> bool:
+    """协同碧山镇开展联合执法, 联合碧山镇司法所: the partner, not the place doing it."""
+    return text[_clause_begin(text, p.start) : p.start].endswith(_PARTNER_BEFORE)
 
 
 def _is_subject(text: str, p: Place, chains: _Chains) -> bool:

@@ -540,3 +540,13 @@ def test_the_place_aid_is_for_owns_what_the_aid_did() -> None:
         "省直单位帮扶神农架林区，8家单位参与。"
     )
     assert _regions(text) == ["沙琅镇", "神农架林区"]
+
+
+def test_a_partner_a_road_and_an_adverb_are_no_part_of_the_place_doing_the_work() -> None:
+    text = (
+        "本报讯 大竹县石桥铺镇与重庆市梁平区碧山镇交界。\n"
+        "石桥铺镇针对梁山街、镇江路等交界路段，协同碧山镇开展联合执法。联合碧山镇司法所成立联调中心，"
+        "截至目前，联合调解群众纠纷8起。"
+    )
+    assert _regions(text) == ["石桥铺镇"]
+    assert _places("这样算下来，仅燕鸽村温棚园区370亩土地年产值可达140万元。") == ["燕鸽村"]
