@@ -490,7 +490,9 @@ _AGENT_VERBS = (
     "始建于",
     "占地",
 )
-_PERSON_TITLE = re.compile(r"(?:副?书记|委员|副?主任|负责人|成员|副?部长|干部|工作人员)")
+_PERSON_TITLE = re.compile(
+    r"(?:副?书记|委员|副?主任|负责人|成员|副?部长|干部|工作人员|(?:第[一二三四五六七八九十\d]{1,3})?网格[长员]|楼栋长)"
+)
 # A higher place jieba could not name, in front of the one detected: 在|西来镇|铁牛村.
 _HIGHER_PLACE_TAIL = re.compile(r"(?<=在)[\u4e00-\u9fff]{1,6}(?:街道|镇|乡|区|县|市)$")
 _SENTENCE_BREAK = "。!?！？;；\n"
@@ -2036,7 +2038,8 @@ def _people_of_places(text: str, places: list[Place]) -> None:
     pattern = re.compile("|".join(sorted(map(re.escape, people), key=len, reverse=True)))
     for m in pattern.finditer(text):
         place = people[m.group()]
-        if m.start() <= place.end or not _SPEECH_VERB.match(text, m.end()):
+        opens_paragraph = text[m.start() - 1 : m.start()] == "\n"  # 张立敏现在管理的网格…
+        if m.start() <= place.end or not (_SPEECH_VERB.match(text, m.end()) or opens_paragraph):
             continue
         if m.start() > 0 and text[m.start() - 1] not in _SENTENCE_BREAK + "，,":
             continue  # only a speaker opening the clause; 记者陈雪娥说 is someone else
