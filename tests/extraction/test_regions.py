@@ -555,6 +555,7 @@ def test_a_partner_a_road_and_an_adverb_are_no_part_of_the_place_doing_the_work(
 def test_a_grid_head_named_with_their_community_speaks_for_it_at_the_head_of_a_paragraph() -> None:
     text = (
         "本报讯 公主岭市河北街道朝阳社区第四网格长张立敏手机提示音不断。\n"
+        "公主岭市推行“三长制”工作模式，全市划分网格1200个。\n"
         "张立敏现在管理的网格内有小区2个，居民3000多人。"
     )
-    assert _regions(text) == ["朝阳社区", "朝阳社区"]
+    assert _regions(text) == ["公主岭市", "朝阳社区", "朝阳社区"]
