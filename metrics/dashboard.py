@@ -33,12 +33,13 @@ from metrics.models import (
 )
 from metrics.periods import MONTH, Period
 from metrics.selectors import elections_due
-from portal import access
+from portal import access, numbers
 
 MAX_KPIS = 8
 TREND_MONTHS = 24
 ELECTION_WINDOW_DAYS = 90
 NEWS_ITEMS = 6
+ROW_UNIT = "*"
 SECTIONS = ("kpis", "trend", "children", "ranking", "campaigns", "completeness", "elections", "stars", "news")
 
 
@@ -52,6 +53,25 @@ class Table:
     rows: list[list] = field(default_factory=list)
     links: list[str | None] = field(default_factory=list)  # region id to drill into, per row
     note: str = ""
+    # The unit of each column's figures (None: not a figure, or a bare count); ROW_UNIT: the unit
+    # stated per row in ``row_units``, for tables whose rows are different indicators.
+    units: list[str | None] = field(default_factory=list)
+    row_units: list[str] = field(default_factory=list)
+
+    def numeric_columns(self) -> list[bool]:
+        """Which columns hold figures (right-aligned, never wrapped)."""
+        return [
+            any(isinstance(row[i], int | float | Decimal) and not isinstance(row[i], bool) for row in self.rows)
+            for i in range(len(self.columns))
+        ]
+
+    def display_rows(self) -> list[list[str]]:
+        """The rows as a reader sees them: money in 万元/亿元, separators, rates with %."""
+        out = []
+        for i, row in enumerate(self.rows):
+            units = [(self.row_units[i] if u == ROW_UNIT else u) for u in (self.units or [None] * len(row))]
+            out.append([cell_display(c, u) for c, u in zip(row, units, strict=False)])
+        return out
 
 
 @dataclass
@@ -209,12 +229,14 @@ def dashboard_kpis(*, user, params: DashboardParams) -> Table:
         [_("指标"), _("单位"), params.period.label, _("上期"), _("环比(%)"), _("上年同期"), _("同比(%)")],
         note=_("上期：%(previous)s；上年同期：%(last_year)s")
         % {"previous": before.label, "last_year": last_year.label},
+        units=[None, None, ROW_UNIT, ROW_UNIT, "%", ROW_UNIT, "%"],
     )
     for ind in indicators:
         value = found[(ind.pk, params.region.pk, now)].value
         prev = found[(ind.pk, params.region.pk, before)].value
         year = found[(ind.pk, params.region.pk, last_year)].value
         table.rows.append([ind.label, ind.unit, value, prev, _change(value, prev), year, _change(value, year)])
+        table.row_units.append(ind.unit)
     return table
 
 
@@ -242,12 +264,13 @@ def dashboard_trend(*, params: DashboardParams) -> Table:
         "trend",
         _("月度趋势 · %(indicator)s（%(unit)s）") % {"indicator": ind.label, "unit": ind.unit},
         [_("月份"), _("本期"), _("上年同月")],
+        units=[None, ind.unit, ind.unit],
     )
     for month, before in zip(months, earlier, strict=True):
         table.rows.append([month.code, found[(ind.pk, rid, month)].value, found[(ind.pk, rid, before)].value])
     with_months = {m.start.year for m in (*months, *earlier) if found[(ind.pk, rid, m)].value is not None}
     annual_only = [
-        f"{Period.year(y).label} {cell_text(found[(ind.pk, rid, w)].value)}{ind.unit}"
+        f"{Period.year(y).label} {numbers.figure(found[(ind.pk, rid, w)].value, ind.unit)}"
         for y, w in zip(years, whole, strict=True)
         if y not in with_months and found[(ind.pk, rid, w)].value is not None
     ]
@@ -279,6 +302,7 @@ def dashboard_children(*, params: DashboardParams, computed=None) -> tuple[Table
         "children",
         _("下级区域对比 · %(indicator)s（%(unit)s）") % {"indicator": ind.label, "unit": ind.unit},
         [_("区域"), ind.label, _("条数")],
+        units=[None, ind.unit, None],
     )
     rows = []
     for child in children:
@@ -297,7 +321,12 @@ def dashboard_children(*, params: DashboardParams, computed=None) -> tuple[Table
     columns = [_("名次"), _("区域"), ind.label]
     if base:
         columns += [base.name, _("每百名%(base)s") % {"base": base.name.removesuffix("人数")}]
-    ranking = Table("ranking", _("亮赛比排名 · %(indicator)s") % {"indicator": ind.label}, columns)
+    ranking = Table(
+        "ranking",
+        _("亮赛比排名 · %(indicator)s") % {"indicator": ind.label},
+        columns,
+        units=[None, None, ind.unit, *([base.unit, None] if base else [])],
+    )
     if base:
         ranking.note = _("按每百%(unit)s%(base)s折算排名") % {"unit": base.unit, "base": base.name.removesuffix("人数")}
     for rank, (child, value, base_value, per_capita) in enumerate(sorted(rows, key=key), start=1):
@@ -320,6 +349,7 @@ def dashboard_campaigns(*, params: DashboardParams) -> Table:
         "campaigns",
         _("活动目标进度"),
         [_("活动"), _("区域"), _("指标"), _("目标"), _("完成"), _("完成率(%)")],
+        units=[None, None, None, ROW_UNIT, ROW_UNIT, "%"],
     )
     if not targets:
         return table
@@ -346,6 +376,7 @@ def dashboard_campaigns(*, params: DashboardParams) -> Table:
         actual = found[(t.indicator.pk, t.region.pk, ranges[t.pk])].value
         share = (Decimal(actual or 0) * 100 / t.target).quantize(Decimal("0.1")) if t.target else None
         table.rows.append([t.campaign.name, t.region.display_name, t.indicator.label, t.target, actual, share])
+        table.row_units.append(t.indicator.unit)
         table.links.append(t.region.pk)
     return table
 
@@ -464,7 +495,12 @@ def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Ta
         .select_related("indicator", "region", "mention__report")
         .order_by("-updated_at")[:NEWS_ITEMS]
     )
-    table = Table("news", _("新闻报道亮点"), [_("日期"), _("区域"), _("指标"), _("数值"), _("原文"), _("报道")])
+    table = Table(
+        "news",
+        _("新闻报道亮点"),
+        [_("日期"), _("区域"), _("指标"), _("数值"), _("原文"), _("报道")],
+        units=[None, None, None, ROW_UNIT, None, None],
+    )
     for dv in values:
         mention = dv.mention
         report = mention.report if mention else None
@@ -478,6 +514,7 @@ def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Ta
                 report.title if report else "",
             ]
         )
+        table.row_units.append(dv.indicator.unit)
     return table
 
 
@@ -524,8 +561,15 @@ def dashboard_section(*, user, params: DashboardParams, filterset: DashboardFilt
     }[key](params=params)
 
 
+def cell_display(value, unit: str | None = None) -> str:
+    """How a cell is written for a reader (dashboard, 大屏, PDF): figures through ``portal.numbers``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return cell_text(value)
+    return numbers.in_column(value, unit)
+
+
 def cell_text(value) -> str:
-    """How a cell is written in tables and CSV files."""
+    """How a cell is written in CSV and spreadsheet files: exact, in the stored unit (元)."""
     if isinstance(value, date):
         return value.isoformat()
     return _fmt(value)

@@ -254,3 +254,21 @@ def test_a_campaign_without_a_period_takes_the_campaigns_dates(figures, client_f
     response = client_for(city_leader).get(reverse("metrics:dashboard"), {"campaign": campaign.pk})
     assert response.context["params"].period.code == "2024-01~2024-02"
     assert Period.parse("2024-01").start == response.context["params"].period.start
+
+
+def test_money_reads_in_wan_yuan_on_the_page_and_stays_exact_in_the_csv(world, client_for, city_leader):
+    value("investment", world.community_a, JAN, 76_377_700)
+    value("investment", world.community_b, JAN, 135_000_000)
+    investment = Indicator.objects.get(code="investment")
+    client = client_for(city_leader)
+    response = client.get(reverse("metrics:dashboard"), {**Q, "indicator": investment.pk})
+    html = response.content.decode()
+    children = dict(response.context["tables"]["children"].display_rows()[i][:2] for i in range(2))
+    assert children == {"川汇区": "7,637.77 万元", "周口市城乡一体化示范区": "1.35 亿元"}
+    assert "7,637.77 万元" in html and "76377700" not in html
+    card = next(c for c in response.context["kpi_cards"] if c["name"] == investment.label)
+    assert card["figure"] == ("2.11", "亿元")  # 211 377 700 元 for the city
+    chart = next(c for c in response.context["charts"] if c["id"] == "children")
+    assert chart["axis_unit"] == "亿元" and chart["series"][0]["texts"] == ["7,637.77 万元", "1.35 亿元"]
+    rows = download(client, "children", **Q, indicator=investment.pk)
+    assert rows[1][:2] == ["川汇区", "76377700"]  # the spreadsheet keeps exact 元
