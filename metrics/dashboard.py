@@ -11,21 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Substr
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from metrics import aggregation
+from metrics import aggregation, tallies
 from metrics.aggregation import MonthRange, figures
 from metrics.filters import DashboardFilter
 from metrics.models import (
     Campaign,
     CampaignTarget,
     DashboardPreset,
-    DataSet,
     DataValue,
     Indicator,
     MonthlyReturn,
@@ -125,7 +122,7 @@ def dashboard_params(*, user, region: Region, filterset: DashboardFilter, today:
     without an explicit period takes the campaign's own dates.
     """
     today = today or timezone.localdate()
-    aggregation.ensure_fresh()  # once per page: the sections below read with refresh=False
+    aggregation.ensure_fresh(tallies=True)  # once per page: the sections below read with refresh=False
     data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
     include_submitted = bool(data.get("submitted"))
     campaign = data.get("campaign")
@@ -382,46 +379,24 @@ def dashboard_campaigns(*, params: DashboardParams) -> Table:
 
 
 def dashboard_completeness(*, params: DashboardParams) -> Table:
-    """Monthly returns of the period's last month per child region, counted by status."""
+    """Monthly returns of the period's last month per child region, counted by status (from the
+    tallies: one row per child and status, however many regions lie below)."""
     month = _last_month(params.period)
-    region = params.region
-    children = list(region.children.order_by("path").values_list("pk", "path", "name", "level", "parent_id"))
-    width = len(region.path) + 6
     statuses = list(MonthlyReturn.Status)
     table = Table(
         "completeness",
         _("月报完成情况 · %(month)s") % {"month": Period(MONTH, month).label},
         [_("区域"), *[str(s.label) for s in statuses], _("未开始"), _("应报")],
     )
+    children = list(params.region.children.order_by("path"))
     if not children:
         return table
-    counts: dict[tuple[str, str], int] = {}
-    for prefix, status, n in (
-        MonthlyReturn.objects.filter(region__path__startswith=region.path, month=month, waived=False)
-        .exclude(region=region)
-        .annotate(prefix=Substr("region__path", 1, width))
-        .values_list("prefix", "status")
-        .annotate(n=Count("id"))
-        .values_list("prefix", "status", "n")
-    ):
-        counts[(prefix, status)] = n
-    by_level: dict[tuple[str, str], int] = {}
-    for prefix, level, n in (
-        Region.objects.filter(path__startswith=region.path)
-        .exclude(pk=region.pk)
-        .annotate(prefix=Substr("path", 1, width))
-        .values_list("prefix", "level")
-        .annotate(n=Count("id"))
-        .values_list("prefix", "level", "n")
-    ):
-        by_level[(prefix, level)] = n
-    datasets = list(DataSet.objects.values_list("levels", flat=True))
-    for pk, path, name, level, _parent in children:
-        due = sum(n * sum(1 for levels in datasets if lvl in levels) for (p, lvl), n in by_level.items() if p == path)
-        done = [counts.get((path, s.value), 0) for s in statuses]
-        child = Region(pk=pk, name=name, level=level, path=path, parent=region)
+    counts = tallies.returns_by_child(region=params.region, month=month)
+    for child in children:
+        by_status, due = counts.get(child.pk, ({}, 0))
+        done = [by_status.get(s.value, 0) for s in statuses]
         table.rows.append([child.display_name, *done, max(due - sum(done), 0), due])
-        table.links.append(pk)
+        table.links.append(child.pk)
     return table
 
 
@@ -448,7 +423,7 @@ def dashboard_elections(*, params: DashboardParams) -> Table:
 def dashboard_stars(*, params: DashboardParams) -> Table:
     """“五星” levels: how many organisations hold each number of stars, this year and last."""
     year = _last_month(params.period).year
-    dist = _star_distribution(params.region, year)
+    dist = tallies.star_distribution(region=params.region, year=year)
     table = Table(
         "stars",
         _("“五星”支部分布 · %(year)s年") % {"year": year},
@@ -457,35 +432,6 @@ def dashboard_stars(*, params: DashboardParams) -> Table:
     for level, now, before in zip(dist["levels"], dist["current"], dist["previous"], strict=True):
         table.rows.append([_("%(level)s星") % {"level": level}, now, before, now - before])
     return table
-
-
-def _star_distribution(region: Region, year: int) -> dict:
-    """As ``selectors.star_distribution``, but counted in the database: one row per level and year
-    instead of one per organisation, so a city of ten thousand branches costs no Python time."""
-    sql = """
-        SELECT LEAST(level, 5), year, COUNT(*) FROM (
-            SELECT r.organisation_id, r.year, COUNT(*) FILTER (WHERE r.status = %s) AS level
-            FROM metrics_starrating r
-            JOIN metrics_organisation o ON o.id = r.organisation_id
-            JOIN metrics_region g ON g.id = o.region_id
-            WHERE g.path LIKE %s AND r.year IN (%s, %s)
-            GROUP BY r.organisation_id, r.year
-        ) per_org GROUP BY 1, 2
-    """
-    if connection.vendor != "postgresql":
-        sql = sql.replace("LEAST(level, 5)", "MIN(level, 5)")
-    now, before = [0] * 6, [0] * 6
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ["awarded", f"{region.path}%", year - 1, year])
-        for level, row_year, n in cursor.fetchall():
-            (now if row_year == year else before)[level] += n
-    # An organisation rated in only one of the two years counts at level 0 in the other.
-    rated_now, rated_before = sum(now), sum(before)
-    if rated_now < rated_before:
-        now[0] += rated_before - rated_now
-    elif rated_before < rated_now:
-        before[0] += rated_now - rated_before
-    return {"levels": list(range(6)), "current": now, "previous": before, "year": year}
 
 
 def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Table:

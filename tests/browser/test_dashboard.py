@@ -88,7 +88,9 @@ SQUEEZED_CELLS = """() => {
         checked += 1;
         const room = inner(cell);
         if (room + 1 < needed[cell.cellIndex]) {
-          bad.push(`${table.closest("section").id} «${heads[cell.cellIndex].textContent}»: ${room.toFixed(0)}px < ${needed[cell.cellIndex].toFixed(0)}px`);
+          const head = heads[cell.cellIndex].textContent;
+          const want = needed[cell.cellIndex].toFixed(0);
+          bad.push(`${table.closest("section").id} «${head}»: ${room.toFixed(0)} < ${want} px`);
         }
       }
     }
@@ -122,7 +124,11 @@ def _full_dashboard(world):
 def test_money_is_written_in_wan_yuan_and_no_column_is_squeezed(live_server, browser, world, city_leader):
     investment = _full_dashboard(world)
     query = f"period_from=2024-01&period_to=2024-03&indicator={investment.pk}"
-    for width, height, path in ((1280, 900, "/dashboard/"), (1400, 900, "/dashboard/"), (1920, 1080, "/dashboard/screen/")):
+    for width, height, path in (
+        (1280, 900, "/dashboard/"),
+        (1400, 900, "/dashboard/"),
+        (1920, 1080, "/dashboard/screen/"),
+    ):
         context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
         page = context.new_page()
         login(page, live_server, "city_leader", PASSWORD)
