@@ -43,6 +43,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from metrics import panelcache
 from metrics.models import Campaign, DataValue, Indicator, IndicatorRollup, Region, RollupDirty, TallyDirty
 from metrics.periods import MONTH, QUARTER, YEAR, Period, month_range
 
@@ -420,6 +421,7 @@ def rollups_refresh(*, batch: int = 20_000) -> int:
             for (indicator_id, year), regions in sorted(work.items()):
                 if indicator_id in indicators:
                     _recompute(indicators[indicator_id], year, regions, tree)
+            panelcache.versions_bump(set().union(*work.values()))
             ids = [r[0] for r in rows]
             for i in range(0, len(ids), 900):
                 RollupDirty.objects.filter(id__in=ids[i : i + 900]).delete()
@@ -442,6 +444,7 @@ def rollups_rebuild(*, stdout=None) -> int:
                 stdout.write(f"{indicator.code}: {written}")
         if high is not None:
             RollupDirty.objects.filter(id__lte=high).delete()
+        panelcache.versions_bump([panelcache.GLOBAL])
     return written
 
 

@@ -785,6 +785,25 @@ class TallyDirty(models.Model):
         return f"{self.kind}@{self.region_id} {self.period}"
 
 
+class DataVersion(models.Model):
+    """How often the dashboard figures of a region's subtree have changed (region 0: everything
+    the roll-ups do not cover, such as organisations, campaign targets and presets).
+
+    Bumped by the roll-up and tally writers for every region whose figures they recompute; the
+    panel cache keys on it, so a cached panel is never older than the figures it shows.
+    """
+
+    region_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.version}"
+
+
 class DashboardPreset(models.Model):
     """Which indicators a dashboard shows as KPI cards, for a region's subtree and/or a role.
 

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from metrics import panelcache
 from metrics.aggregation import RegionTree
 from metrics.models import DataSet, MonthlyReturn, Region, StarRating, SubtreeTally, TallyDirty
 
@@ -168,6 +169,7 @@ def tallies_rebuild() -> int:
                 written += _write(tree, kind, period, own, None)
         if high is not None:
             TallyDirty.objects.filter(id__lte=high).delete()
+        panelcache.versions_bump([panelcache.GLOBAL])
     return written
 
 
@@ -202,6 +204,7 @@ def tallies_refresh(*, batch: int = 20_000) -> int:
                 else:
                     own = _own_due(ids)
                 _write(tree, kind, period, own.get((kind, period), {}), ids)
+            panelcache.versions_bump(a for _, _, rid, _ in rows for a in tree.ancestors_or_self(rid))
             ids = [r[0] for r in rows]
             for i in range(0, len(ids), 900):
                 TallyDirty.objects.filter(id__in=ids[i : i + 900]).delete()

@@ -9,11 +9,15 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from metrics import panelcache
 from metrics.dashboard import (
     SECTIONS,
     DashboardParams,
@@ -133,11 +137,9 @@ def _charts(tables: dict[str, Table], params: DashboardParams) -> list[dict]:
     ]
 
 
-def _context(request: HttpRequest, region: Region, filterset, params: DashboardParams) -> dict:
+def _panel_context(request: HttpRequest, region: Region, filterset, params: DashboardParams) -> dict:
+    """What the panels show: every section's table, the KPI cards and the charts."""
     tables = dashboard_data(user=request.user, params=params, filterset=filterset)
-    crumbs_params = {k: v for k, v in params.query().items() if k != "region"}
-    breadcrumbs = region_breadcrumbs(request.user, region, "metrics:dashboard", **crumbs_params)
-    nearby = [c["region"] for c in breadcrumbs[:-1]] + [region] + list(region.children.order_by("path"))
     for table in tables.values():
         table.drill = [_url("metrics:dashboard", params, region=pk) if pk else None for pk in table.links]
         numeric = table.numeric_columns()
@@ -149,12 +151,42 @@ def _context(request: HttpRequest, region: Region, filterset, params: DashboardP
         for r in tables["kpis"].rows
     ]
     return {
+        "region": region,
+        "params": params,
+        "tables": tables,
         "kpi_cards": kpi_cards,
+        "charts": _charts(tables, params),
+    }
+
+
+def _page(request: HttpRequest, template: str, panels_template: str) -> HttpResponse:
+    """The page around the panels, and the panels from the cache when the selection's data has
+    not changed since they were rendered (the same filters, role, language and day)."""
+    region, filterset, params = _load(request)
+    rendered: dict = {}
+
+    def render_panels() -> str:
+        rendered.update(_panel_context(request, region, filterset, params))
+        return render_to_string(panels_template, rendered)
+
+    key = (
+        panels_template,
+        get_language(),
+        access.role_of(request.user),
+        sorted(params.query().items()),
+        params.today.isoformat(),
+        panelcache.selection_version(region),
+    )
+    panels = mark_safe(panelcache.panels(key, render_panels))  # noqa: S308 - our own rendered template
+    crumbs_params = {k: v for k, v in params.query().items() if k != "region"}
+    breadcrumbs = region_breadcrumbs(request.user, region, "metrics:dashboard", **crumbs_params)
+    nearby = [c["region"] for c in breadcrumbs[:-1]] + [region] + list(region.children.order_by("path"))
+    context = {
+        **rendered,  # present when rendered now (tests read the tables from it)
+        "panels": panels,
         "region": region,
         "params": params,
         "filter": filterset,
-        "tables": tables,
-        "charts": _charts(tables, params),
         "breadcrumbs": breadcrumbs,
         "nearby_regions": nearby,
         "indicators": Indicator.objects.filter(active=True).order_by("order"),
@@ -167,21 +199,20 @@ def _context(request: HttpRequest, region: Region, filterset, params: DashboardP
         "page_url": _url("metrics:dashboard", params),
         "refresh_seconds": SCREEN_REFRESH_SECONDS,
     }
+    return render(request, template, context)
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    region, filterset, params = _load(request)
-    return render(request, "metrics/dashboard/index.html", _context(request, region, filterset, params))
+    return _page(request, "metrics/dashboard/index.html", "metrics/dashboard/_panels.html")
 
 
 @login_required
 @require_GET
 def dashboard_screen(request: HttpRequest) -> HttpResponse:
     """数据大屏: the same figures, full screen, reloading itself every few minutes."""
-    region, filterset, params = _load(request)
-    return render(request, "metrics/dashboard/screen.html", _context(request, region, filterset, params))
+    return _page(request, "metrics/dashboard/screen.html", "metrics/dashboard/_screen_panels.html")
 
 
 def _csv_view(section: str):
