@@ -8,7 +8,7 @@ download writes it), and the number of queries does not depend on the number of 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
@@ -35,6 +35,7 @@ from portal import access, numbers
 MAX_KPIS = 8
 TREND_MONTHS = 24
 ELECTION_WINDOW_DAYS = 90
+ELECTIONS_LISTED = 20
 NEWS_ITEMS = 6
 ROW_UNIT = "*"
 SECTIONS = ("kpis", "trend", "children", "ranking", "campaigns", "completeness", "elections", "stars", "news")
@@ -401,22 +402,35 @@ def dashboard_completeness(*, params: DashboardParams) -> Table:
 
 
 def dashboard_elections(*, params: DashboardParams) -> Table:
-    """换届: organisations overdue and due within 90 days, soonest first."""
-    due = list(elections_due(region=params.region, today=params.today, within_days=ELECTION_WINDOW_DAYS)[:200])
-    overdue = sum(1 for o in due if o.next_election_due < params.today)
+    """换届: organisations overdue and due within 90 days, soonest first.
+
+    The counts come from the tallies per due date; the organisations listed are read only up to
+    the date by which the first rows are reached, so neither grows with the subtree.
+    """
+    until = params.today + timedelta(days=ELECTION_WINDOW_DAYS)
+    days = tallies.elections_by_day(region=params.region, until=until)
+    overdue = sum(n for day, n in days if day < params.today)
+    upcoming = sum(n for _day, n in days) - overdue
+    last, seen = until, 0
+    for day, n in days:
+        seen += n
+        if seen >= ELECTIONS_LISTED:
+            last = day
+            break
+    due = elections_due(region=params.region, today=params.today, within_days=ELECTION_WINDOW_DAYS)
     table = Table(
         "elections",
         _("换届提醒"),
         [_("党组织"), _("区域"), _("到期日"), _("状态")],
         note=_("已逾期 %(overdue)s 个，%(days)s天内到期 %(upcoming)s 个")
-        % {"overdue": overdue, "days": ELECTION_WINDOW_DAYS, "upcoming": len(due) - overdue},
+        % {"overdue": overdue, "days": ELECTION_WINDOW_DAYS, "upcoming": upcoming},
     )
-    for org in due[:20]:
+    for org in due.filter(next_election_due__lte=last)[:ELECTIONS_LISTED]:
         late = org.next_election_due < params.today
         table.rows.append(
             [org.name, org.region.display_name, org.next_election_due, _("已逾期") if late else _("90天内到期")]
         )
-    table.overdue, table.upcoming = overdue, len(due) - overdue
+    table.overdue, table.upcoming = overdue, upcoming
     return table
 
 

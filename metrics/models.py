@@ -159,6 +159,8 @@ class Organisation(models.Model):
         verbose_name_plural = _("党组织")
         ordering = ["region__path", "name"]
         constraints = [models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name_per_region")]
+        # The 换届 reminder lists the soonest due first and stops after a screenful.
+        indexes = [models.Index(fields=["next_election_due"], name="organisation_election_due")]
 
     def __str__(self) -> str:
         return self.name
@@ -741,15 +743,17 @@ class SubtreeTally(models.Model):
 
     Rows: “五星” organisations per number of stars and year (kind ``stars``, period = 1 January,
     key = the level 0–5), monthly returns per status and month (``returns``, key = the status),
-    and returns due per month (``due``, period = ``DUE_PERIOD``: it depends on the tree and the
-    data sets only). A page reads one row per child and key instead of the subtree's records;
-    ``metrics.tallies`` keeps them up to date like the indicator roll-ups.
+    returns due per month (``due``, period = ``DUE_PERIOD``: it depends on the tree and the
+    data sets only), and organisations per 换届 due date (``election``, period = that day). A page
+    reads one row per child and key instead of the subtree's records; ``metrics.tallies`` keeps
+    them up to date like the indicator roll-ups.
     """
 
     class Kind(models.TextChoices):
         STARS = "stars", _("“五星”星级")
         RETURNS = "returns", _("月报状态")
         DUE = "due", _("应报月报")
+        ELECTION = "election", _("换届到期")
 
     DUE_PERIOD = date(1970, 1, 1)
 
@@ -771,7 +775,8 @@ class SubtreeTally(models.Model):
 
 class TallyDirty(models.Model):
     """A (kind, region, period) whose tallies must be recomputed, recorded by database triggers on
-    “五星” ratings, organisations and monthly returns, so ``update()`` and raw SQL count too."""
+    “五星” ratings, organisations (their region and 换届 date) and monthly returns, so ``update()``
+    and raw SQL count too."""
 
     kind = models.CharField(max_length=8)
     region_id = models.BigIntegerField()

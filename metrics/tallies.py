@@ -17,12 +17,13 @@ from datetime import date
 
 from celery import shared_task
 from django.db import connection, transaction
+from django.db.models import Count
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from metrics import panelcache
 from metrics.aggregation import RegionTree
-from metrics.models import DataSet, MonthlyReturn, Region, StarRating, SubtreeTally, TallyDirty
+from metrics.models import DataSet, MonthlyReturn, Organisation, Region, StarRating, SubtreeTally, TallyDirty
 
 Kind = SubtreeTally.Kind
 DUE_PERIOD = SubtreeTally.DUE_PERIOD
@@ -76,19 +77,29 @@ def _own_stars(region_ids: list[int] | None, years: list[int] | None) -> Counts:
     return out
 
 
+def _own_counts(qs, kind: str, period_field: str, key_field: str | None, region_ids, periods) -> Counts:
+    """``qs`` counted per region, period and key: the own counts of one kind of tally."""
+    if region_ids is not None:
+        qs = qs.filter(region_id__in=region_ids)
+    if periods is not None:
+        qs = qs.filter(**{f"{period_field}__in": periods})
+    fields = ["region_id", period_field, *([key_field] if key_field else [])]
+    out: Counts = defaultdict(lambda: defaultdict(dict))
+    for rid, period, *key, n in qs.values_list(*fields).annotate(n=Count("id")).order_by():
+        out[(kind, period)][rid][key[0] if key else ""] = n
+    return out
+
+
 def _own_returns(region_ids: list[int] | None, months: list[date] | None) -> Counts:
     """Per region and month: the region's own (not waived) monthly returns by status."""
     qs = MonthlyReturn.objects.filter(waived=False)
-    if region_ids is not None:
-        qs = qs.filter(region_id__in=region_ids)
-    if months is not None:
-        qs = qs.filter(month__in=months)
-    out: Counts = defaultdict(lambda: defaultdict(dict))
-    from django.db.models import Count
+    return _own_counts(qs, Kind.RETURNS, "month", "status", region_ids, months)
 
-    for rid, month, status, n in qs.values_list("region_id", "month", "status").annotate(n=Count("id")).order_by():
-        out[(Kind.RETURNS, month)][rid][status] = n
-    return out
+
+def _own_elections(region_ids: list[int] | None, days: list[date] | None) -> Counts:
+    """Per region and 换届 due date: how many of the region's own organisations are due that day."""
+    qs = Organisation.objects.filter(next_election_due__isnull=False)
+    return _own_counts(qs, Kind.ELECTION, "next_election_due", None, region_ids, days)
 
 
 def _own_due(region_ids: list[int] | None) -> Counts:
@@ -164,7 +175,7 @@ def tallies_rebuild() -> int:
         SubtreeTally.objects.all().delete()
         tree = RegionTree.load()
         written = 0
-        for counts in (_own_stars(None, None), _own_returns(None, None), _own_due(None)):
+        for counts in (_own_stars(None, None), _own_returns(None, None), _own_due(None), _own_elections(None, None)):
             for (kind, period), own in counts.items():
                 written += _write(tree, kind, period, own, None)
         if high is not None:
@@ -201,6 +212,8 @@ def tallies_refresh(*, batch: int = 20_000) -> int:
                     own = _own_stars(ids, [period.year])
                 elif kind == Kind.RETURNS:
                     own = _own_returns(ids, [period])
+                elif kind == Kind.ELECTION:
+                    own = _own_elections(ids, [period])
                 else:
                     own = _own_due(ids)
                 _write(tree, kind, period, own.get((kind, period), {}), ids)
@@ -251,6 +264,16 @@ def returns_by_child(*, region: Region, month: date) -> dict[int, tuple[dict[str
     for rid in set(status) | set(due):
         out[rid] = (status.get(rid, {}), due.get(rid, 0))
     return out
+
+
+def elections_by_day(*, region: Region, until: date) -> list[tuple[date, int]]:
+    """Organisations of the region's subtree whose 换届 falls due by ``until``, per due date, oldest
+    first: one row per date, however many organisations lie below."""
+    return list(
+        SubtreeTally.objects.filter(region=region, kind=Kind.ELECTION, period__lte=until)
+        .order_by("period")
+        .values_list("period", "subtree")
+    )
 
 
 # --- Structure changes that the triggers cannot see ----------------------------------------------
