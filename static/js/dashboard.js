@@ -32,16 +32,19 @@
     // ones cut with an ellipsis (the table beside the chart has them in full).
     var slot = (width || 400) / Math.max(spec.categories.length, 1);
     var longest = spec.categories.reduce(function (m, c) { return Math.max(m, String(c).length); }, 0);
-    var turn = !horizontal && longest * 13 > slot - 4;
+    var bars = spec.kind === "bar";
+    var turn = bars && !horizontal && longest * 13 > slot - 4;
     var categoryAxis = {
       type: "category",
       data: spec.categories,
       axisLabel: {
         color: ink,
-        interval: 0,
+        // Months on a line thin out by themselves; a bar without its name would be unreadable.
+        interval: bars ? 0 : "auto",
+        hideOverlap: !bars,
         rotate: turn ? 35 : 0,
-        width: horizontal ? 120 : (turn ? 110 : Math.max(slot - 4, 24)),
-        overflow: "truncate",
+        width: bars ? (horizontal ? 120 : (turn ? 110 : Math.max(slot - 4, 24))) : undefined,
+        overflow: bars ? "truncate" : "none",
       },
       axisLine: { lineStyle: { color: grid } },
     };
@@ -70,7 +73,13 @@
         },
       },
       legend: { show: spec.series.length > 1, top: 0, textStyle: { color: ink } },
-      grid: { left: 8, right: 16, top: spec.series.length > 1 ? 30 : 12, bottom: 8, containLabel: true },
+      grid: {
+        left: 8,
+        right: horizontal && spec.labels ? 64 : 16,  // room for the figure after the longest bar
+        top: spec.series.length > 1 || spec.axis_unit ? 30 : 12,
+        bottom: 8,
+        containLabel: true,
+      },
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxis,
       series: spec.series.map(function (s, i) {

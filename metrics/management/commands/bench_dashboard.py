@@ -287,6 +287,7 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             self.stdout.write("  rows read: counted on PostgreSQL only")
             return
+        cache.clear()  # the page computed, not its cached panels
         with CaptureQueriesContext(connection) as ctx:
             self._get(client, url)
         per_section = []
