@@ -3,11 +3,14 @@ keyed by the data version of the selection, so a repeated view costs a look-up a
 a figure older than the data.
 
 The roll-up and tally writers bump the version of every region whose figures they recompute
-(the changed region and its ancestors); changes the roll-ups do not cover (organisations and
-their 换届 dates, campaign targets, presets, regions, reports) bump the global version 0, which is
-in every key. Readers drain pending changes first, so the version they read is current. Versions
-live in the database, not the cache: each gunicorn worker has its own memory cache, and a lost
-or per-process counter would let a worker serve what another has already replaced.
+(the changed region and its ancestors), inside their transaction. Changes the roll-ups do not
+cover (organisations and their 换届 dates, campaigns and targets, presets, data sets, indicators,
+regions) bump the global version 0, which is in every key, after commit. A news report's own
+fields are not watched: the figures it gives reach the panels through the roll-ups, and a title
+corrected later shows with the next change. Readers drain pending changes first, so the version
+they read is current. Versions live in the database, not the cache: each gunicorn worker has its
+own memory cache, and a lost or per-process counter would let a worker serve what another has
+already replaced.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -80,7 +83,8 @@ def panels(parts: Iterable[object], render: Callable[[], str]) -> str:
 @receiver([post_save, post_delete], sender=DataSet, dispatch_uid="panels_dataset")
 @receiver([post_save, post_delete], sender=Indicator, dispatch_uid="panels_indicator")
 @receiver([post_save, post_delete], sender=Region, dispatch_uid="panels_region")
-@receiver([post_save, post_delete], sender="reports.Report", dispatch_uid="panels_report")
 def _outside_the_rollups_changed(raw: bool = False, **kwargs) -> None:
+    # After commit, in a statement of its own: bumping inside a long transaction would hold the
+    # global row's lock, and every other such save would queue behind it.
     if not raw:
-        versions_bump([GLOBAL])
+        transaction.on_commit(lambda: versions_bump([GLOBAL]))
