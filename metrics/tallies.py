@@ -306,8 +306,10 @@ def _region_changed(sender, instance: Region, created: bool, raw: bool = False, 
         _mark(marks)
 
 
+@receiver(post_delete, sender=Region, dispatch_uid="tallies_region_deleted")
 @receiver([post_save, post_delete], sender=DataSet, dispatch_uid="tallies_dataset_changed")
 def _datasets_changed(**kwargs) -> None:
+    # A deleted region's records are gone from the tree the writer walks up: rebuild (both rare).
     if not kwargs.get("raw"):
         _mark([(REBUILD, 0, DUE_PERIOD)])
 
