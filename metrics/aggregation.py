@@ -43,7 +43,8 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from metrics.models import Campaign, DataValue, Indicator, IndicatorRollup, Region, RollupDirty
+from metrics import panelcache
+from metrics.models import Campaign, DataValue, Indicator, IndicatorRollup, Region, RollupDirty, TallyDirty
 from metrics.periods import MONTH, QUARTER, YEAR, Period, month_range
 
 SOURCES = (DataValue.Source.RETURN, DataValue.Source.REPORT, DataValue.Source.IMPORT)
@@ -263,13 +264,15 @@ def _combine_time(parts: list[Fig | None], latest: bool) -> Fig | None:
 
 
 @dataclass
-class _Tree:
+class RegionTree:
+    """The region tree in memory (parents, children, paths) for the bottom-up roll-up and tally writers."""
+
     parent: dict[int, int | None]
     children: dict[int, list[int]]
     path: dict[int, str]
 
     @classmethod
-    def load(cls) -> _Tree:
+    def load(cls) -> RegionTree:
         parent, children, path = {}, defaultdict(list), {}
         for rid, pid, rpath in Region.objects.order_by("path").values_list("id", "parent_id", "path"):
             parent[rid], path[rid] = pid, rpath
@@ -303,7 +306,7 @@ def _own_values(rows) -> dict[str, dict[int, dict[Period, Fig]]]:
     return own
 
 
-def _recompute(indicator: Indicator, year: int, targets: set[int] | None, tree: _Tree) -> int:
+def _recompute(indicator: Indicator, year: int, targets: set[int] | None, tree: RegionTree) -> int:
     """Recompute the stored figures of ``targets`` (all regions with children when None) for one
     indicator and year; returns the number of roll-up rows written."""
     internal = set(tree.children)
@@ -410,7 +413,7 @@ def rollups_refresh(*, batch: int = 20_000) -> int:
             )
             if not rows:
                 return handled
-            tree = _Tree.load()
+            tree = RegionTree.load()
             work: dict[tuple[int, int], set[int]] = defaultdict(set)
             for _, indicator_id, region_id, _ptype, pstart in rows:
                 work[(indicator_id, pstart.year)].update(tree.ancestors_or_self(region_id))
@@ -418,6 +421,7 @@ def rollups_refresh(*, batch: int = 20_000) -> int:
             for (indicator_id, year), regions in sorted(work.items()):
                 if indicator_id in indicators:
                     _recompute(indicators[indicator_id], year, regions, tree)
+            panelcache.versions_bump(set().union(*work.values()))
             ids = [r[0] for r in rows]
             for i in range(0, len(ids), 900):
                 RollupDirty.objects.filter(id__in=ids[i : i + 900]).delete()
@@ -430,7 +434,7 @@ def rollups_rebuild(*, stdout=None) -> int:
         _lock()
         high = RollupDirty.objects.order_by("-id").values_list("id", flat=True).first()
         IndicatorRollup.objects.all().delete()
-        tree = _Tree.load()
+        tree = RegionTree.load()
         years = sorted({d.year for d in DataValue.objects.dates("period_start", "year")})
         written = 0
         for indicator in Indicator.objects.order_by("pk"):
@@ -440,13 +444,19 @@ def rollups_rebuild(*, stdout=None) -> int:
                 stdout.write(f"{indicator.code}: {written}")
         if high is not None:
             RollupDirty.objects.filter(id__lte=high).delete()
+        panelcache.versions_bump([panelcache.GLOBAL])
     return written
 
 
-def ensure_fresh() -> None:
-    """Apply pending changes before a read, so the page shows what was just saved."""
+def ensure_fresh(*, tallies: bool = False) -> None:
+    """Apply pending changes before a read, so the page shows what was just saved; ``tallies``:
+    the “五星” and returns counts too (the dashboard), not only the indicator roll-ups."""
     if RollupDirty.objects.exists():
         rollups_refresh()
+    if tallies and TallyDirty.objects.exists():
+        from metrics.tallies import tallies_refresh
+
+        tallies_refresh()
 
 
 @shared_task(name="metrics.rollups_refresh", ignore_result=True)

@@ -7,5 +7,6 @@ class MetricsConfig(AppConfig):
     verbose_name = _("指标与组织")
 
     def ready(self) -> None:
-        # Registers the roll-up refresh task and the signal handlers that queue it.
-        from metrics import aggregation  # noqa: F401
+        # Registers the roll-up and tally refresh tasks, the signal handlers that queue them and
+        # those that move the panel cache on.
+        from metrics import aggregation, panelcache, tallies  # noqa: F401

@@ -8,24 +8,21 @@ download writes it), and the number of queries does not depend on the number of 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Substr
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from metrics import aggregation
+from metrics import aggregation, tallies
 from metrics.aggregation import MonthRange, figures
 from metrics.filters import DashboardFilter
 from metrics.models import (
     Campaign,
     CampaignTarget,
     DashboardPreset,
-    DataSet,
     DataValue,
     Indicator,
     MonthlyReturn,
@@ -33,12 +30,14 @@ from metrics.models import (
 )
 from metrics.periods import MONTH, Period
 from metrics.selectors import elections_due
-from portal import access
+from portal import access, numbers
 
 MAX_KPIS = 8
 TREND_MONTHS = 24
 ELECTION_WINDOW_DAYS = 90
+ELECTIONS_LISTED = 20
 NEWS_ITEMS = 6
+ROW_UNIT = "*"
 SECTIONS = ("kpis", "trend", "children", "ranking", "campaigns", "completeness", "elections", "stars", "news")
 
 
@@ -52,6 +51,25 @@ class Table:
     rows: list[list] = field(default_factory=list)
     links: list[str | None] = field(default_factory=list)  # region id to drill into, per row
     note: str = ""
+    # The unit of each column's figures (None: not a figure, or a bare count); ROW_UNIT: the unit
+    # stated per row in ``row_units``, for tables whose rows are different indicators.
+    units: list[str | None] = field(default_factory=list)
+    row_units: list[str] = field(default_factory=list)
+
+    def numeric_columns(self) -> list[bool]:
+        """Which columns hold figures (right-aligned, never wrapped)."""
+        return [
+            any(isinstance(row[i], int | float | Decimal) and not isinstance(row[i], bool) for row in self.rows)
+            for i in range(len(self.columns))
+        ]
+
+    def display_rows(self) -> list[list[str]]:
+        """The rows as a reader sees them: money in 万元/亿元, separators, rates with %."""
+        out = []
+        for i, row in enumerate(self.rows):
+            units = [(self.row_units[i] if u == ROW_UNIT else u) for u in (self.units or [None] * len(row))]
+            out.append([cell_display(c, u) for c, u in zip(row, units, strict=False)])
+        return out
 
 
 @dataclass
@@ -105,7 +123,7 @@ def dashboard_params(*, user, region: Region, filterset: DashboardFilter, today:
     without an explicit period takes the campaign's own dates.
     """
     today = today or timezone.localdate()
-    aggregation.ensure_fresh()  # once per page: the sections below read with refresh=False
+    aggregation.ensure_fresh(tallies=True)  # once per page: the sections below read with refresh=False
     data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
     include_submitted = bool(data.get("submitted"))
     campaign = data.get("campaign")
@@ -209,12 +227,14 @@ def dashboard_kpis(*, user, params: DashboardParams) -> Table:
         [_("指标"), _("单位"), params.period.label, _("上期"), _("环比(%)"), _("上年同期"), _("同比(%)")],
         note=_("上期：%(previous)s；上年同期：%(last_year)s")
         % {"previous": before.label, "last_year": last_year.label},
+        units=[None, None, ROW_UNIT, ROW_UNIT, "%", ROW_UNIT, "%"],
     )
     for ind in indicators:
         value = found[(ind.pk, params.region.pk, now)].value
         prev = found[(ind.pk, params.region.pk, before)].value
         year = found[(ind.pk, params.region.pk, last_year)].value
         table.rows.append([ind.label, ind.unit, value, prev, _change(value, prev), year, _change(value, year)])
+        table.row_units.append(ind.unit)
     return table
 
 
@@ -242,12 +262,13 @@ def dashboard_trend(*, params: DashboardParams) -> Table:
         "trend",
         _("月度趋势 · %(indicator)s（%(unit)s）") % {"indicator": ind.label, "unit": ind.unit},
         [_("月份"), _("本期"), _("上年同月")],
+        units=[None, ind.unit, ind.unit],
     )
     for month, before in zip(months, earlier, strict=True):
         table.rows.append([month.code, found[(ind.pk, rid, month)].value, found[(ind.pk, rid, before)].value])
     with_months = {m.start.year for m in (*months, *earlier) if found[(ind.pk, rid, m)].value is not None}
     annual_only = [
-        f"{Period.year(y).label} {cell_text(found[(ind.pk, rid, w)].value)}{ind.unit}"
+        f"{Period.year(y).label} {numbers.figure(found[(ind.pk, rid, w)].value, ind.unit)}"
         for y, w in zip(years, whole, strict=True)
         if y not in with_months and found[(ind.pk, rid, w)].value is not None
     ]
@@ -279,6 +300,7 @@ def dashboard_children(*, params: DashboardParams, computed=None) -> tuple[Table
         "children",
         _("下级区域对比 · %(indicator)s（%(unit)s）") % {"indicator": ind.label, "unit": ind.unit},
         [_("区域"), ind.label, _("条数")],
+        units=[None, ind.unit, None],
     )
     rows = []
     for child in children:
@@ -297,7 +319,12 @@ def dashboard_children(*, params: DashboardParams, computed=None) -> tuple[Table
     columns = [_("名次"), _("区域"), ind.label]
     if base:
         columns += [base.name, _("每百名%(base)s") % {"base": base.name.removesuffix("人数")}]
-    ranking = Table("ranking", _("亮赛比排名 · %(indicator)s") % {"indicator": ind.label}, columns)
+    ranking = Table(
+        "ranking",
+        _("亮赛比排名 · %(indicator)s") % {"indicator": ind.label},
+        columns,
+        units=[None, None, ind.unit, *([base.unit, None] if base else [])],
+    )
     if base:
         ranking.note = _("按每百%(unit)s%(base)s折算排名") % {"unit": base.unit, "base": base.name.removesuffix("人数")}
     for rank, (child, value, base_value, per_capita) in enumerate(sorted(rows, key=key), start=1):
@@ -320,6 +347,7 @@ def dashboard_campaigns(*, params: DashboardParams) -> Table:
         "campaigns",
         _("活动目标进度"),
         [_("活动"), _("区域"), _("指标"), _("目标"), _("完成"), _("完成率(%)")],
+        units=[None, None, None, ROW_UNIT, ROW_UNIT, "%"],
     )
     if not targets:
         return table
@@ -346,78 +374,70 @@ def dashboard_campaigns(*, params: DashboardParams) -> Table:
         actual = found[(t.indicator.pk, t.region.pk, ranges[t.pk])].value
         share = (Decimal(actual or 0) * 100 / t.target).quantize(Decimal("0.1")) if t.target else None
         table.rows.append([t.campaign.name, t.region.display_name, t.indicator.label, t.target, actual, share])
+        table.row_units.append(t.indicator.unit)
         table.links.append(t.region.pk)
     return table
 
 
 def dashboard_completeness(*, params: DashboardParams) -> Table:
-    """Monthly returns of the period's last month per child region, counted by status."""
+    """Monthly returns of the period's last month per child region, counted by status (from the
+    tallies: one row per child and status, however many regions lie below)."""
     month = _last_month(params.period)
-    region = params.region
-    children = list(region.children.order_by("path").values_list("pk", "path", "name", "level", "parent_id"))
-    width = len(region.path) + 6
     statuses = list(MonthlyReturn.Status)
     table = Table(
         "completeness",
         _("月报完成情况 · %(month)s") % {"month": Period(MONTH, month).label},
         [_("区域"), *[str(s.label) for s in statuses], _("未开始"), _("应报")],
     )
+    children = list(params.region.children.order_by("path"))
     if not children:
         return table
-    counts: dict[tuple[str, str], int] = {}
-    for prefix, status, n in (
-        MonthlyReturn.objects.filter(region__path__startswith=region.path, month=month, waived=False)
-        .exclude(region=region)
-        .annotate(prefix=Substr("region__path", 1, width))
-        .values_list("prefix", "status")
-        .annotate(n=Count("id"))
-        .values_list("prefix", "status", "n")
-    ):
-        counts[(prefix, status)] = n
-    by_level: dict[tuple[str, str], int] = {}
-    for prefix, level, n in (
-        Region.objects.filter(path__startswith=region.path)
-        .exclude(pk=region.pk)
-        .annotate(prefix=Substr("path", 1, width))
-        .values_list("prefix", "level")
-        .annotate(n=Count("id"))
-        .values_list("prefix", "level", "n")
-    ):
-        by_level[(prefix, level)] = n
-    datasets = list(DataSet.objects.values_list("levels", flat=True))
-    for pk, path, name, level, _parent in children:
-        due = sum(n * sum(1 for levels in datasets if lvl in levels) for (p, lvl), n in by_level.items() if p == path)
-        done = [counts.get((path, s.value), 0) for s in statuses]
-        child = Region(pk=pk, name=name, level=level, path=path, parent=region)
+    counts = tallies.returns_by_child(region=params.region, month=month)
+    for child in children:
+        by_status, due = counts.get(child.pk, ({}, 0))
+        done = [by_status.get(s.value, 0) for s in statuses]
         table.rows.append([child.display_name, *done, max(due - sum(done), 0), due])
-        table.links.append(pk)
+        table.links.append(child.pk)
     return table
 
 
 def dashboard_elections(*, params: DashboardParams) -> Table:
-    """换届: organisations overdue and due within 90 days, soonest first."""
-    due = list(elections_due(region=params.region, today=params.today, within_days=ELECTION_WINDOW_DAYS)[:200])
-    overdue = sum(1 for o in due if o.next_election_due < params.today)
+    """换届: organisations overdue and due within 90 days, soonest first.
+
+    The counts come from the tallies per due date; the organisations listed are read only up to
+    the date by which the first rows are reached, so neither grows with the subtree.
+    """
+    until = params.today + timedelta(days=ELECTION_WINDOW_DAYS)
+    days = tallies.elections_by_day(region=params.region, until=until)
+    overdue = sum(n for day, n in days if day < params.today)
+    upcoming = sum(n for _day, n in days) - overdue
+    last, seen = until, 0
+    for day, n in days:
+        seen += n
+        if seen >= ELECTIONS_LISTED:
+            last = day
+            break
+    due = elections_due(region=params.region, today=params.today, within_days=ELECTION_WINDOW_DAYS)
     table = Table(
         "elections",
         _("换届提醒"),
         [_("党组织"), _("区域"), _("到期日"), _("状态")],
         note=_("已逾期 %(overdue)s 个，%(days)s天内到期 %(upcoming)s 个")
-        % {"overdue": overdue, "days": ELECTION_WINDOW_DAYS, "upcoming": len(due) - overdue},
+        % {"overdue": overdue, "days": ELECTION_WINDOW_DAYS, "upcoming": upcoming},
     )
-    for org in due[:20]:
+    for org in due.filter(next_election_due__lte=last)[:ELECTIONS_LISTED]:
         late = org.next_election_due < params.today
         table.rows.append(
             [org.name, org.region.display_name, org.next_election_due, _("已逾期") if late else _("90天内到期")]
         )
-    table.overdue, table.upcoming = overdue, len(due) - overdue
+    table.overdue, table.upcoming = overdue, upcoming
     return table
 
 
 def dashboard_stars(*, params: DashboardParams) -> Table:
     """“五星” levels: how many organisations hold each number of stars, this year and last."""
     year = _last_month(params.period).year
-    dist = _star_distribution(params.region, year)
+    dist = tallies.star_distribution(region=params.region, year=year)
     table = Table(
         "stars",
         _("“五星”支部分布 · %(year)s年") % {"year": year},
@@ -428,35 +448,6 @@ def dashboard_stars(*, params: DashboardParams) -> Table:
     return table
 
 
-def _star_distribution(region: Region, year: int) -> dict:
-    """As ``selectors.star_distribution``, but counted in the database: one row per level and year
-    instead of one per organisation, so a city of ten thousand branches costs no Python time."""
-    sql = """
-        SELECT LEAST(level, 5), year, COUNT(*) FROM (
-            SELECT r.organisation_id, r.year, COUNT(*) FILTER (WHERE r.status = %s) AS level
-            FROM metrics_starrating r
-            JOIN metrics_organisation o ON o.id = r.organisation_id
-            JOIN metrics_region g ON g.id = o.region_id
-            WHERE g.path LIKE %s AND r.year IN (%s, %s)
-            GROUP BY r.organisation_id, r.year
-        ) per_org GROUP BY 1, 2
-    """
-    if connection.vendor != "postgresql":
-        sql = sql.replace("LEAST(level, 5)", "MIN(level, 5)")
-    now, before = [0] * 6, [0] * 6
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ["awarded", f"{region.path}%", year - 1, year])
-        for level, row_year, n in cursor.fetchall():
-            (now if row_year == year else before)[level] += n
-    # An organisation rated in only one of the two years counts at level 0 in the other.
-    rated_now, rated_before = sum(now), sum(before)
-    if rated_now < rated_before:
-        now[0] += rated_before - rated_now
-    elif rated_before < rated_now:
-        before[0] += rated_now - rated_before
-    return {"levels": list(range(6)), "current": now, "previous": before, "year": year}
-
-
 def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Table:
     """Recent accepted figures from news reports, with their sentence and the report's title."""
     values = (
@@ -464,7 +455,12 @@ def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Ta
         .select_related("indicator", "region", "mention__report")
         .order_by("-updated_at")[:NEWS_ITEMS]
     )
-    table = Table("news", _("新闻报道亮点"), [_("日期"), _("区域"), _("指标"), _("数值"), _("原文"), _("报道")])
+    table = Table(
+        "news",
+        _("新闻报道亮点"),
+        [_("日期"), _("区域"), _("指标"), _("数值"), _("原文"), _("报道")],
+        units=[None, None, None, ROW_UNIT, None, None],
+    )
     for dv in values:
         mention = dv.mention
         report = mention.report if mention else None
@@ -478,6 +474,7 @@ def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Ta
                 report.title if report else "",
             ]
         )
+        table.row_units.append(dv.indicator.unit)
     return table
 
 
@@ -524,8 +521,15 @@ def dashboard_section(*, user, params: DashboardParams, filterset: DashboardFilt
     }[key](params=params)
 
 
+def cell_display(value, unit: str | None = None) -> str:
+    """How a cell is written for a reader (dashboard, 大屏, PDF): figures through ``portal.numbers``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return cell_text(value)
+    return numbers.in_column(value, unit)
+
+
 def cell_text(value) -> str:
-    """How a cell is written in tables and CSV files."""
+    """How a cell is written in CSV and spreadsheet files: exact, in the stored unit (元)."""
     if isinstance(value, date):
         return value.isoformat()
     return _fmt(value)

@@ -159,6 +159,8 @@ class Organisation(models.Model):
         verbose_name_plural = _("党组织")
         ordering = ["region__path", "name"]
         constraints = [models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name_per_region")]
+        # The 换届 reminder lists the soonest due first and stops after a screenful.
+        indexes = [models.Index(fields=["next_election_due"], name="organisation_election_due")]
 
     def __str__(self) -> str:
         return self.name
@@ -734,6 +736,77 @@ class RollupDirty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}@{self.region_id} {self.period_type} {self.period_start}"
+
+
+class SubtreeTally(models.Model):
+    """Counts of one region's own records and of its whole subtree, kept for the dashboard.
+
+    Rows: “五星” organisations per number of stars and year (kind ``stars``, period = 1 January,
+    key = the level 0–5), monthly returns per status and month (``returns``, key = the status),
+    returns due per month (``due``, period = ``DUE_PERIOD``: it depends on the tree and the
+    data sets only), and organisations per 换届 due date (``election``, period = that day). A page
+    reads one row per child and key instead of the subtree's records; ``metrics.tallies`` keeps
+    them up to date like the indicator roll-ups.
+    """
+
+    class Kind(models.TextChoices):
+        STARS = "stars", _("“五星”星级")
+        RETURNS = "returns", _("月报状态")
+        DUE = "due", _("应报月报")
+        ELECTION = "election", _("换届到期")
+
+    DUE_PERIOD = date(1970, 1, 1)
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    period = models.DateField()
+    key = models.CharField(max_length=12)
+    own = models.PositiveIntegerField(default=0)
+    subtree = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("区域计数汇总")
+        verbose_name_plural = _("区域计数汇总")
+        constraints = [models.UniqueConstraint(fields=["region", "kind", "period", "key"], name="tally_cell_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.kind} {self.period} {self.key}: {self.own}/{self.subtree}"
+
+
+class TallyDirty(models.Model):
+    """A (kind, region, period) whose tallies must be recomputed, recorded by database triggers on
+    “五星” ratings, organisations (their region and 换届 date) and monthly returns, so ``update()``
+    and raw SQL count too."""
+
+    kind = models.CharField(max_length=8)
+    region_id = models.BigIntegerField()
+    period = models.DateField()
+
+    class Meta:
+        verbose_name = _("待更新计数")
+        verbose_name_plural = _("待更新计数")
+
+    def __str__(self) -> str:
+        return f"{self.kind}@{self.region_id} {self.period}"
+
+
+class DataVersion(models.Model):
+    """How often the dashboard figures of a region's subtree have changed (region 0: everything
+    the roll-ups do not cover, such as organisations, campaign targets and presets).
+
+    Bumped by the roll-up and tally writers for every region whose figures they recompute; the
+    panel cache keys on it, so a cached panel is never older than the figures it shows.
+    """
+
+    region_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.version}"
 
 
 class DashboardPreset(models.Model):

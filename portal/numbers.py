@@ -105,3 +105,35 @@ def figure(value, unit: str, *, prose: bool = False) -> str:
     if not text:
         return ""
     return f"{text}{unit}" if prose else f"{text} {unit}".strip()
+
+
+def figure_parts(value, unit: str) -> tuple[str, str]:
+    """(number, unit) as ``figure`` writes them, for a card that sets the unit apart: ("7,637.77", "万元")."""
+    if unit == "元":
+        return money_parts(value)
+    text = plain(value, 1) if unit == "%" else count(value)
+    return (text, unit) if text else ("", "")
+
+
+def in_column(value, unit: str | None) -> str:
+    """A figure in a table column whose header already names the unit.
+
+    Money still carries its scale (the header cannot say whether a cell is in 万元 or 亿元) and a
+    rate its %; any other count is written bare, with separators.
+    """
+    if unit == "元":
+        return money(value)
+    if unit == "%":
+        return rate(value)
+    return count(value)
+
+
+def money_scale(values) -> tuple[Decimal, str]:
+    """The one scale (divisor, unit) a chart axis of amounts in 元 is drawn in, set by its largest figure."""
+    found = [abs(n) for n in map(to_decimal, values) if n is not None]
+    top = max(found, default=Decimal(0))
+    if top >= YI:
+        return YI, "亿元"
+    if top >= WAN:
+        return WAN, "万元"
+    return Decimal(1), "元"

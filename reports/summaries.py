@@ -38,6 +38,7 @@ from metrics.dashboard import (
     SECTIONS,
     DashboardParams,
     Table,
+    cell_display,
     cell_text,
     dashboard_data,
     dashboard_filter,
@@ -45,7 +46,7 @@ from metrics.dashboard import (
 )
 from metrics.models import Campaign, Indicator, Region
 from metrics.periods import MONTH, YEAR, Period
-from portal import access
+from portal import access, numbers
 from portal.models import AuditEvent
 from reports import charts, narrative
 from reports.charts import Series
@@ -292,7 +293,7 @@ def summary_charts(content: SummaryContent) -> dict[str, str]:
 def _signed(value) -> str:
     if value is None:
         return "—"
-    text = cell_text(value)
+    text = numbers.plain(value, 1)
     return text if text.startswith("-") else f"+{text}"
 
 
@@ -316,6 +317,13 @@ def _trend_by_year(table: Table) -> tuple[list[str], list[list]]:
     return columns, [[f"{y}年", *[months.get(m) for m in range(1, 13)]] for y, months in sorted(by_year.items())]
 
 
+def _shown(table: Table, key: str, rows: list[list]) -> list[list[str]]:
+    """The cells as the dashboard writes them (portal.numbers); the trend's year rows are all in its unit."""
+    if key != "trend":
+        return table.display_rows()
+    return [[cell_display(c, table.units[1]) for c in row] for row in rows]
+
+
 def _is_number(value) -> bool:
     return isinstance(value, int | float) or hasattr(value, "as_tuple")
 
@@ -335,14 +343,18 @@ def summary_html(content: SummaryContent) -> str:
                 "title": SECTION_TITLES[key],
                 "table": table,
                 "columns": columns,
-                "rows": [[(cell_text(c), _is_number(c)) for c in row] for row in rows],
+                "rows": [
+                    list(zip(shown, map(_is_number, row), strict=True))
+                    for shown, row in zip(_shown(table, key, rows), rows, strict=True)
+                ],
                 "chart": _data_uri(svg[key]) if key in svg else "",
             }
         )
     kpis = content.tables["kpis"]
     cards = [
-        {"name": r[0], "unit": r[1], "value": cell_text(r[2]) or "—", "mom": _signed(r[4]), "yoy": _signed(r[6])}
+        {"name": r[0], "unit": unit, "value": number or "—", "mom": _signed(r[4]), "yoy": _signed(r[6])}
         for r in kpis.rows
+        for number, unit in [numbers.figure_parts(r[2], r[1])]
     ]
     rows = sum(len(t.rows) for key, t in content.tables.items() if key != "trend")
     return render_to_string(

@@ -162,11 +162,45 @@ def verify(run: Path, wait: float) -> int:
         f"reports {len(submitted)} submitted, {len(submitted) - len(unparsed)} parsed "
         f"(queue drained {drained_after:.0f} s after the load)"
     )
+    _steady_state(run)
     if problems:
         print("\nFAILED:\n" + "\n".join(problems))
         return 1
     print("\nOK: zero server errors, nothing lost")
     return 0
+
+
+def _steady_state(run: Path) -> None:
+    """The same table for the requests started after the last user had logged in: the first
+    seconds hash 50 passwords (PBKDF2, about half a CPU-second each), which every page then waits
+    behind on two cores."""
+    path = run / "requests.json"
+    if not path.exists():
+        return
+    data = json.loads(path.read_text())
+    if not data["logged_in"]:
+        return
+    since = max(data["logged_in"])
+    by_page: dict[str, list[float]] = {}
+    for start, name, ms in data["requests"]:
+        if start >= since:
+            by_page.setdefault(name, []).append(ms)
+    if not by_page:
+        return
+
+    def pct(values: list[float], share: float) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+    first = min(start for start, _, _ in data["requests"])
+    print(f"\nafter the last login ({since - first:.0f} s into the run):")
+    print(f"{'page type':<16}{'requests':>10}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
+    for name in PAGE_TYPES:
+        if name in by_page:
+            v = by_page[name]
+            print(f"{name:<16}{len(v):>10}{pct(v, 0.5):>11.0f}{pct(v, 0.95):>9.0f}{max(v):>9.0f}")
+    every = [ms for v in by_page.values() for ms in v]
+    print(f"{'all':<16}{len(every):>10}{pct(every, 0.5):>11.0f}{pct(every, 0.95):>9.0f}{max(every):>9.0f}")
 
 
 def main() -> None:
@@ -197,11 +231,17 @@ else:
     _free = list(_plan["users"])
     _users: list[PortalUser] = []
     _started = [time.monotonic()]
+    _requests: list[tuple[float, str, float]] = []  # (start, page type, ms), for the steady-state table
+    _logged_in: list[float] = []  # when each user's login POST came back
     VERSION = re.compile(r'name="version" value="(\d+)"')
 
     @events.test_start.add_listener
     def _on_start(environment, **kwargs):
         _started[0] = time.monotonic()
+
+    @events.request.add_listener
+    def _on_request(name, response_time, start_time=None, **kwargs):
+        _requests.append((start_time or time.time() - response_time / 1000, name, response_time))
 
     @events.test_stop.add_listener
     def _on_stop(environment, **kwargs):
@@ -220,6 +260,7 @@ else:
         pages = {name: summary(entry) for (name, _method), entry in environment.stats.entries.items()}
         stats = {"users": len(_users), "seconds": seconds, "pages": pages, "total": summary(environment.stats.total)}
         (RUN / "stats.json").write_text(json.dumps(stats))
+        (RUN / "requests.json").write_text(json.dumps({"logged_in": _logged_in, "requests": _requests}))
         for user in _users:
             (RUN / f"result-{user.account['username']}.json").write_text(
                 json.dumps(
@@ -257,6 +298,7 @@ else:
                 {"username": self.account["username"], "password": PASSWORD},
                 expect=(302,),
             )
+            _logged_in.append(time.time())
 
         # -- helpers --
 

@@ -2,6 +2,7 @@
 # Load test on this machine: PostgreSQL (database "loadtest", recreated), Redis db 14, gunicorn with
 # 4 workers and one Celery worker on 127.0.0.1; 50 users for 60 s, then verify and tear down.
 #   USERS=50 DURATION=60s PORT=8765 scripts/loadtest.sh
+# DB and REDIS_DB name another database and Redis db, so two runs on one machine do not collide.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +13,10 @@ WORKERS=${WORKERS:-4}
 PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432}
 RUN=${RUN:-$(mktemp -d /tmp/loadtest.XXXXXX)}
 PY=.venv/bin/python
+DB=${DB:-loadtest}
+REDIS_DB=${REDIS_DB:-14}
 
-export DATABASE_URL="$PGURL/loadtest" REDIS_URL=redis://127.0.0.1:6379/14 DEBUG=0 LOG_LEVEL=WARNING
+export DATABASE_URL="$PGURL/$DB" REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" DEBUG=0 LOG_LEVEL=WARNING
 export LOADTEST_RUN_DIR="$RUN" PYTHONUNBUFFERED=1
 
 pids=()
@@ -23,9 +26,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== database loadtest and Redis db 14 (run directory $RUN)"
-psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS loadtest" -qc "CREATE DATABASE loadtest"
-redis-cli -n 14 flushdb >/dev/null
+echo "== database $DB and Redis db $REDIS_DB (run directory $RUN)"
+psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $DB" -qc "CREATE DATABASE $DB"
+redis-cli -n "$REDIS_DB" flushdb >/dev/null
 $PY manage.py migrate -v0
 $PY manage.py load_demo >/dev/null
 $PY scripts/loadtest.py setup --users "$USERS" --out "$RUN"

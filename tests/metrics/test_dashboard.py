@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from metrics.models import Campaign, CampaignTarget, DashboardPreset, Indicator, MonthlyReturn, Region
@@ -110,14 +111,36 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_regions(
     client = client_for(city_leader)
     region = getattr(figures, region_attr)
     _render_dashboard(client, region)  # roll-ups brought up to date
+    cache.clear()  # every panel computed, not taken from the panel cache
     with django_assert_max_num_queries(40) as few:
         _render_dashboard(client, region)
     _grow(figures, streets=6, communities=5)
     _render_dashboard(client, region)
+    cache.clear()
     with django_assert_max_num_queries(40) as many:
         response = _render_dashboard(client, region)
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(response.context["tables"]["children"].rows) >= 2
+    with django_assert_max_num_queries(40) as hit:  # the same view again: the panels in one look-up
+        assert "tables" not in _render_dashboard(client, region).context
+    assert len(hit.captured_queries) <= len(many.captured_queries) // 2
+
+
+def test_a_write_is_on_the_next_page_load_despite_the_panel_cache(figures, client_for, city_leader, editor_a):
+    client = client_for(city_leader)
+    url = reverse("metrics:dashboard")
+    params = {**Q, "indicator": Indicator.objects.get(code="households_visited").pk}
+    assert "<th scope=\"row\"><a href" in client.get(url, params).content.decode()
+    before = client.get(url, params)  # from the cache
+    assert "tables" not in before.context
+    html = before.content.decode()
+    assert ">15</td>" in html  # 川汇区: 10 + 5
+    value("households_visited", figures.community_a, date(2024, 3, 1), 1234)  # saved, then approved
+    after = client.get(url, params)
+    assert "tables" in after.context  # rendered again, with the new figure
+    assert ">1,249</td>" in after.content.decode() and ">15</td>" not in after.content.decode()
+    OrganisationFactory(region=figures.community_a, next_election_due=date(2020, 1, 1))  # outside the roll-ups
+    assert "tables" in client.get(url, params).context
 
 
 def test_every_section_downloads_as_csv(figures, client_for, city_leader):
@@ -254,3 +277,21 @@ def test_a_campaign_without_a_period_takes_the_campaigns_dates(figures, client_f
     response = client_for(city_leader).get(reverse("metrics:dashboard"), {"campaign": campaign.pk})
     assert response.context["params"].period.code == "2024-01~2024-02"
     assert Period.parse("2024-01").start == response.context["params"].period.start
+
+
+def test_money_reads_in_wan_yuan_on_the_page_and_stays_exact_in_the_csv(world, client_for, city_leader):
+    value("investment", world.community_a, JAN, 76_377_700)
+    value("investment", world.community_b, JAN, 135_000_000)
+    investment = Indicator.objects.get(code="investment")
+    client = client_for(city_leader)
+    response = client.get(reverse("metrics:dashboard"), {**Q, "indicator": investment.pk})
+    html = response.content.decode()
+    children = dict(response.context["tables"]["children"].display_rows()[i][:2] for i in range(2))
+    assert children == {"川汇区": "7,637.77 万元", "周口市城乡一体化示范区": "1.35 亿元"}
+    assert "7,637.77 万元" in html and "76377700" not in html
+    card = next(c for c in response.context["kpi_cards"] if c["name"] == investment.label)
+    assert card["figure"] == ("2.11", "亿元")  # 211 377 700 元 for the city
+    chart = next(c for c in response.context["charts"] if c["id"] == "children")
+    assert chart["axis_unit"] == "亿元" and chart["series"][0]["texts"] == ["7,637.77 万元", "1.35 亿元"]
+    rows = download(client, "children", **Q, indicator=investment.pk)
+    assert rows[1][:2] == ["川汇区", "76377700"]  # the spreadsheet keeps exact 元

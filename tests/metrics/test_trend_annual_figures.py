@@ -30,7 +30,7 @@ def test_an_annual_only_year_is_not_drawn_as_a_month_but_named_in_the_note(world
     rows = {r[0]: r for r in trend.rows}
     assert all(rows[f"2025-{m:02d}"][1] is None for m in range(1, 13))  # not December, not any month
     assert rows["2025-03"][2] == 10  # the previous year's months are still drawn
-    assert "2025年 120户" in trend.note and "未按月绘制" in trend.note
+    assert "2025年 120 户" in trend.note and "未按月绘制" in trend.note
     assert "2024年" not in trend.note  # a year with monthly figures is drawn, not noted
 
 
@@ -38,7 +38,7 @@ def test_an_annual_stock_figure_is_not_drawn_as_a_month_either(world, city_leade
     value("party_members", world.community_a, date(2025, 1, 1), 45, period_type="year")
     trend = _trend(city_leader, world.district_a, "2025", "party_members")
     assert all(r[1] is None and r[2] is None for r in trend.rows)
-    assert "2025年 45人" in trend.note
+    assert "2025年 45 人" in trend.note
 
 
 def test_the_trend_has_no_note_when_every_year_has_monthly_figures(world, city_leader):
@@ -55,7 +55,7 @@ def test_the_pdf_trend_leaves_the_months_of_an_annual_only_year_empty(world, cit
     _, rows = summaries._trend_by_year(content.tables["trend"])
     (year_2025,) = [r for r in rows if r[0] == "2025年"]
     assert year_2025[1:] == [None] * 12
-    assert "2025年 120户" in content.tables["trend"].note
+    assert "2025年 120 户" in content.tables["trend"].note
 
 
 def test_the_note_is_translated_on_english_pages(world, city_leader):

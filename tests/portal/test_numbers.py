@@ -50,3 +50,18 @@ def test_prose_writes_the_measure_word_after_the_number_and_large_figures_in_wan
     assert numbers.figure(Decimal("8.54"), "%", prose=True) == "8.5%"
     assert numbers.figure(None, "户", prose=True) == ""
     assert numbers.figure(Decimal("100503"), "户") == "100,503 户"  # tables keep the exact figure
+
+
+def test_a_card_sets_the_unit_apart_and_a_column_keeps_only_the_scale():
+    assert numbers.figure_parts(Decimal("135000000"), "元") == ("1.35", "亿元")
+    assert numbers.figure_parts(Decimal("10646"), "户") == ("10,646", "户")
+    assert numbers.figure_parts(None, "户") == ("", "")
+    assert numbers.in_column(Decimal("76377700"), "元") == "7,637.77 万元"
+    assert numbers.in_column(Decimal("10646"), "户") == "10,646"
+    assert numbers.in_column(Decimal("12.34"), "%") == "12.3%"
+
+
+def test_a_chart_of_amounts_is_drawn_in_the_scale_of_its_largest_figure():
+    assert numbers.money_scale([Decimal("9800"), Decimal("76377700"), None]) == (Decimal(10_000), "万元")
+    assert numbers.money_scale([Decimal("135000000")]) == (Decimal(100_000_000), "亿元")
+    assert numbers.money_scale([None]) == (Decimal(1), "元")

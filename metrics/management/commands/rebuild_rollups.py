@@ -1,10 +1,11 @@
-"""Recompute every dashboard roll-up from the data values (repair, or after moving regions)."""
+"""Recompute every dashboard roll-up and tally from the records (repair, or after moving regions)."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
 from metrics.aggregation import rollups_rebuild
+from metrics.tallies import tallies_rebuild
 
 
 class Command(BaseCommand):
@@ -14,3 +15,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         written = rollups_rebuild(stdout=self.stdout if options["verbosity"] > 1 else None)
         self.stdout.write(self.style.SUCCESS(f"{written} roll-up rows in {time.monotonic() - started:.1f}s"))
+        started = time.monotonic()
+        counted = tallies_rebuild()
+        took = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"{counted} tally rows (“五星”, returns) in {took:.1f}s"))
