@@ -228,8 +228,12 @@ class Extractor:
             return None  # ordinals and rankings: 第33次, 前10名
         if re.match(r"(?:以上|以下|以内|及以上|及以下)(?:的|、|[\u4e00-\u9fff])", after):
             return None  # threshold qualifiers: 50万元以上的村, 50万元以上、30万元以上嘎查数量, 实现50万元以上集体经济
-        if after.startswith("以上") and _COUNTED_PLACES.search(t, d.clause_start(s), s):
-            return None  # 132个行政村集体经济收入达2万元以上: the bar the counted villages pass
+        if (after.startswith("以上") or re.search(r"(?:超过|超|过)$", before)) and _COUNTED_PLACES.search(
+            t, d.clause_start(s), s
+        ):
+            return None  # 132个行政村集体经济收入达2万元以上, 1810个村…全部过10万元: the bar the villages pass
+        if num.unit == "元" and re.search(r"(?:超过|超|过)$", before) and re.match(r"[的]?(?:村|社区|嘎查)", after):
+            return None  # 收入超50万元村实现全覆盖: a class of villages by the bar they pass
         if after.startswith("的") and re.search(r"(?:超过|超|过|高于|低于|不足|少于|多于)$", before):
             return None  # 年收入超过100万元的村, 超1000万元的村27个: a threshold, the count is of the villages
         if _THRESHOLD_NOUN.match(after):
@@ -480,7 +484,9 @@ def _same_measure(a: str, b: str) -> bool:
 
 _THRESHOLD_NOUN = re.compile(r"的?(?:底线|门槛|标准线|目标线)")
 # A count (or share) of villages or communities: 62个村, 100%村级; a money bar after it is their threshold.
-_COUNTED_PLACES = re.compile(r"(?:\d+个|\d+%|全部)[\u4e00-\u9fff]{0,3}?(?:村|社区|嘎查|乡镇)")
+_COUNTED_PLACES = re.compile(
+    r"(?:\d+个|\d+%|[一二三四五六七八九十\d]成(?:以上)?|全部)[\u4e00-\u9fff]{0,3}?(?:村|社区|嘎查|乡镇)"
+)
 _PEOPLE_HEADS = (
     "党员",
     "干部",

@@ -763,6 +763,13 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         known = spec is not None or (index.gazetteer is not None and _in_gazetteer(index.gazetteer, name))
         if not known and len(suffix) == 1 and len(stem) > 1 and name[-2:] in _GENERIC_WORDS:
             continue  # 26个街镇, 人口街镇: the name ends in a common word, not in a level word
+        if (
+            index.gazetteer is not None
+            and SUFFIX_LEVEL[suffix] in ("street", "community", "compound")
+            and _higher_short_form(index.gazetteer, stem)
+            and not (known and _named_parent(index.gazetteer, name, named))
+        ):
+            continue  # 北京街道, 上海社区: the city by its short form and a level word, no division
         if index.gazetteer is not None and spec is None:
             if known:
                 if (
@@ -839,6 +846,11 @@ _NAME_LEAD = "在到于从向对和与及、由把将"
 
 def _ends_in_verb(head: str) -> bool:
     return dictionary_entry(head[-1])[0] == "v" or dictionary_entry(head[-2:])[0] == "v"
+
+
+def _higher_short_form(gaz: Gazetteer, stem: str) -> bool:
+    rows = gaz.short_forms.get(stem, ())
+    return bool(rows) and gaz.level_of(rows[0]) in ("province", "city")
 
 
 def _loose_name_start(tokens: list[Token], starts: list[int], name_start: int, s: int) -> int:
@@ -2058,6 +2070,10 @@ def _speaker_title_at(text: str, pos: int) -> int:
     return m.end() if m else pos
 
 
+def _bare_level_word(p: Place) -> bool:
+    return p.anaphor and p.name in ("街道办事处", "街道", "社区", "小区", "村", "镇", "乡")
+
+
 def _resolve(places: list[Place]) -> None:
     """Link anaphors (该街道办事处, 全区, 区委) and bare 示范区 to the place they stand for.
 
@@ -2082,7 +2098,9 @@ def _resolve(places: list[Place]) -> None:
     following: dict[str, Place] = {}
     for p in reversed(places):
         if p.anaphor or p.bare:
-            if p.antecedent is None:
+            # 全县…/县委… may come before the county is named; a bare level word (其中街道办事处有
+            # 152个) never stands for a place named only later.
+            if p.antecedent is None and not _bare_level_word(p):
                 p.antecedent = following.get(wanted(p))
         else:
             for k in keys(p):

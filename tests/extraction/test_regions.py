@@ -559,3 +559,15 @@ def test_a_grid_head_named_with_their_community_speaks_for_it_at_the_head_of_a_p
         "张立敏现在管理的网格内有小区2个，居民3000多人。"
     )
     assert _regions(text) == ["公主岭市", "朝阳社区", "朝阳社区"]
+
+
+def test_a_city_short_form_before_a_level_word_is_the_city_and_a_bare_level_word_looks_only_back() -> None:
+    text = (
+        "街道“二人转”的新唱法——北京开创基层治理新格局\n"
+        "这一年，北京街道变化不小。\n"
+        "北京这样一个超大城市，由333个街乡镇组成，其中街道办事处有152个。\n"
+        "西城区德胜街道推行吹哨报到。"
+    )
+    assert _regions(text) == ["北京", "北京"]
+    assert "北京街道" not in _places(text)
+    assert _places("去年，黔东南州评选出100个“红旗村寨”。")[0] == "黔东南州"

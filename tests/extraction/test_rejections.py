@@ -87,6 +87,8 @@ def test_round_hundreds_and_thousands_after_a_bound_are_figures_and_thresholds_a
     assert [m["text"] for m in mentions("今年村集体经济收入达到52万元以上。")] == ["52万元"]
     found = mentions("村集体积累超1000万元的村27个，来年守不守得住10万元的底线？")
     assert [m["text"] for m in found] == ["27个"]
+    found = mentions("孝感1810个村集体经济收入全部过10万元，收入超50万元村实现全覆盖。")
+    assert [m["text"] for m in found] == ["1810个"]
 
 
 def test_a_space_between_digits_and_the_measure_word_is_part_of_the_figure() -> None:
