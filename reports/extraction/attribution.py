@@ -327,6 +327,8 @@ class Attributor:
         """problems_solved when a settling verb governs the count; None to let other rules decide."""
         subject, before = c.subject, c.before
         solve = _last_pos(before, cat.SOLVE_VERBS)
+        if solve < 0 and "整治" in before and subject.endswith(("问题", "隐患")):
+            solve = before.rfind("整治")  # 整治…等7项问题 settles problems; 整治杂物100余处 clears things
         if solve > 0 and _TO_BE_SOLVED.search(before, max(0, solve - 4), solve):
             solve = -1  # 梳理出需要协调解决的问题101项: problems still to be solved
         if c.unit in _MATTER_UNITS and _SETTLED_AFTER.match(c.after):

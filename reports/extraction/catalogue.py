@@ -180,7 +180,6 @@ SOLVE_VERBS = (
     "处置",
     "办成",
     "答复",
-    "整治",
 )
 # Verbs that report a listed matter as done, read only right before the count: 议定事项135件,已实施完成118件.
 DONE_VERBS = ("完成", "落实", "实施")

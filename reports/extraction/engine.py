@@ -554,6 +554,7 @@ def _noun_phrase_after(text: str, pos: int, limit: int, campaigns: list, d: _Doc
             and k + 1 < len(window_tokens)
             and window_tokens[k + 1].word in _PEOPLE_HEADS
             and not window[:out].endswith(_PEOPLE_HEADS)
+            and out <= 3  # only after a short modifier: 机关党支部|组织|党员 is a subject and its verb
         ):
             out = tk.end  # 农村|无职|党员, 独居|老人: a verb inside the description of the people counted
             continue

@@ -323,6 +323,8 @@ def test_head_and_context_rules(text: str, code: str | None) -> None:
         ("现场共向79户参与其中的村民发放分红。", ["beneficiaries"]),
         # 整治…问题 settles problems
         ("整治违规占道经营、消防通道堵塞等7项问题。", ["problems_solved"]),
+        ("清理小广告900余张,整治小区堆积杂物100余处。", [None, None]),
+        ("25个机关党支部组织党员走访群众。", ["party_orgs"]),
         # cadres sent out as a team, and members given a role, are mobilised
         ("11名尖刀班成员在全村开展走访。", ["members_mobilized"]),
         ("驻村“访惠聚”工作组的7名成员分别来自建设局。", ["members_mobilized"]),
