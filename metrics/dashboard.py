@@ -213,10 +213,15 @@ def dashboard_kpis(*, user, params: DashboardParams) -> Table:
     """KPI cards with change against the previous period and the same period last year."""
     indicators = kpi_indicators(user=user, region=params.region, category=params.category)
     now, before, last_year = params.period, params.period.previous(), params.period.same_last_year()
+    # A flow summed over a quarter or year compares with last year only if last year reported as
+    # many of its months: in a district's first year on the portal, last year holds a month or two,
+    # and "同比增长900%" would be an artefact of coverage, not of work.
+    months_now = _months_of(now)
+    months_before = _months_of(last_year)
     found = figures(
         indicators=indicators,
         regions=[params.region],
-        ranges=[now, before, last_year],
+        ranges=[now, before, last_year, *months_now, *months_before],
         include_submitted=params.include_submitted,
         source=params.source,
         refresh=False,
@@ -229,13 +234,30 @@ def dashboard_kpis(*, user, params: DashboardParams) -> Table:
         % {"previous": before.label, "last_year": last_year.label},
         units=[None, None, ROW_UNIT, ROW_UNIT, "%", ROW_UNIT, "%"],
     )
+    partial = []
+    rid = params.region.pk
     for ind in indicators:
-        value = found[(ind.pk, params.region.pk, now)].value
-        prev = found[(ind.pk, params.region.pk, before)].value
-        year = found[(ind.pk, params.region.pk, last_year)].value
+        value = found[(ind.pk, rid, now)].value
+        prev = found[(ind.pk, rid, before)].value
+        year = found[(ind.pk, rid, last_year)].value
+        if year is not None and ind.time_aggregation == Indicator.TimeAggregation.SUM and months_now:
+            covered_now = sum(found[(ind.pk, rid, m)].value is not None for m in months_now)
+            covered_before = sum(found[(ind.pk, rid, m)].value is not None for m in months_before)
+            if covered_before < covered_now:
+                year = None  # not the same period: shown as 无上年数据, never as a change
+                partial.append(ind.label)
         table.rows.append([ind.label, ind.unit, value, prev, _change(value, prev), year, _change(value, year)])
         table.row_units.append(ind.unit)
+    if partial:
+        table.note += _("；上年同期报送的月份少于本期，不作同比：%(names)s") % {"names": "、".join(partial)}
     return table
+
+
+def _months_of(period: MonthRange) -> list[MonthRange]:
+    """The months of a quarter, year or longer range (none for a month, its own coverage)."""
+    if period.months <= 1:
+        return []
+    return [MonthRange.of(Period.month(d.year, d.month)) for d in period.month_starts()]
 
 
 def dashboard_trend(*, params: DashboardParams) -> Table:

@@ -173,6 +173,25 @@ def test_kpis_compare_with_the_previous_period_and_last_year(world, client_for, 
     assert next(r for r in rows if r[0] == "走访户数")[2:] == ["10", "8", "25", "5", "100"]
 
 
+def test_a_year_is_not_compared_with_a_last_year_that_reported_fewer_months(world, client_for, city_leader):
+    # A district's first year on the portal: last year holds only December.
+    value("households_visited", world.community_a, date(2023, 12, 1), 8)
+    for month in range(1, 13):
+        value("households_visited", world.community_a, date(2024, month, 1), 10)
+    year = {"period_from": "2024-01", "period_to": "2024-12"}
+    response = client_for(city_leader).get(reverse("metrics:dashboard"), year)
+    kpis = response.context["tables"]["kpis"]
+    households = next(r for r in kpis.rows if r[0] == "走访户数")
+    assert households[2] == 120 and households[5] is None and households[6] is None  # no "同比增长1400%"
+    assert "不作同比" in kpis.note and "走访户数" in kpis.note
+    # With last year complete the comparison is made.
+    for month in range(1, 12):
+        value("households_visited", world.community_a, date(2023, month, 1), 5)
+    response = client_for(city_leader).get(reverse("metrics:dashboard"), year)
+    households = next(r for r in response.context["tables"]["kpis"].rows if r[0] == "走访户数")
+    assert households[5] == 63 and households[6] is not None
+
+
 def test_kpi_cards_follow_the_preset_for_the_region_and_role(figures, client_for, viewer_a):
     preset = DashboardPreset.objects.create(name="川汇区领导", region=figures.district_a, role=Profile.Role.VIEWER)
     preset.indicators.set(Indicator.objects.filter(code__in=["party_members", "rate"]))
