@@ -213,9 +213,10 @@ def dashboard_kpis(*, user, params: DashboardParams) -> Table:
     """KPI cards with change against the previous period and the same period last year."""
     indicators = kpi_indicators(user=user, region=params.region, category=params.category)
     now, before, last_year = params.period, params.period.previous(), params.period.same_last_year()
-    # A flow summed over a quarter or year compares with last year only if last year reported as
-    # many of its months: in a district's first year on the portal, last year holds a month or two,
-    # and "同比增长900%" would be an artefact of coverage, not of work.
+    # A flow summed over a quarter or year compares with last year only if both reported the same
+    # number of months: in a district's first year on the portal last year holds a month or two, and
+    # a year still running has fewer months than the last; "同比增长900%" would be an artefact of
+    # coverage, not of work.
     months_now = _months_of(now)
     months_before = _months_of(last_year)
     found = figures(
@@ -243,13 +244,13 @@ def dashboard_kpis(*, user, params: DashboardParams) -> Table:
         if year is not None and ind.time_aggregation == Indicator.TimeAggregation.SUM and months_now:
             covered_now = sum(found[(ind.pk, rid, m)].value is not None for m in months_now)
             covered_before = sum(found[(ind.pk, rid, m)].value is not None for m in months_before)
-            if covered_before < covered_now:
-                year = None  # not the same period: shown as 无上年数据, never as a change
+            if covered_before != covered_now:
+                year = None  # not the same months: shown as 无上年数据, never as a change
                 partial.append(ind.label)
         table.rows.append([ind.label, ind.unit, value, prev, _change(value, prev), year, _change(value, year)])
         table.row_units.append(ind.unit)
     if partial:
-        table.note += _("；上年同期报送的月份少于本期，不作同比：%(names)s") % {"names": "、".join(partial)}
+        table.note += _("；本期与上年同期报送的月份数不同，不作同比：%(names)s") % {"names": "、".join(partial)}
     return table
 
 

@@ -1,5 +1,5 @@
 """Deterministic demo data: the real places behind the sample reports, their organisations,
-campaigns, projects, 24 months of plausible figures with approvals in various states, and
+campaigns, projects, 36 months of plausible figures with approvals in various states, and
 demo users for every role. ``load_demo`` calls :func:`load_demo`; running it twice is safe.
 """
 
@@ -35,7 +35,7 @@ from portal.models import Profile
 
 DEMO_PASSWORD = "Dangjian@2026"  # noqa: S105 - printed for demo users, never used in production
 SEED = 20231
-MONTHS = 24
+MONTHS = 36  # three years, so that last year's briefing compares with a whole year before it
 
 # (name, short name, aliases, division code, children); a child tuple of one string is a leaf.
 # The 示范区 are no administrative divisions, so they carry no 区划代码 (411671 and 410671 are the
@@ -407,7 +407,7 @@ def _build_users(regions) -> dict[str, object]:
 
 
 def _build_values(rng: random.Random, regions, today: date, users) -> None:
-    """24 months of figures for every form each region reports, with returns in all states."""
+    """36 months of figures for every form each region reports, with returns in all states."""
     last_month = Period.containing(today).previous()
     months = [last_month.start]
     for _ in range(MONTHS - 1):

@@ -46,9 +46,9 @@ def test_load_demo_is_idempotent_and_realistic(django_user_model):
     assert not chuanhui.children.filter(name__in=["小桥街道", "文昌街道", "搬口街道", "许湾乡"]).exists()
     assert Region.objects.filter(name="文昌街道").count() == 1
     assert not Region.objects.filter(name="城乡一体化示范区").exclude(code="").exists()
-    # 24 months for leaves, the last one being the month before "today".
+    # 36 months for leaves, the last one being the month before "today".
     months = sorted(set(DataValue.objects.filter(source="return").values_list("period_start", flat=True)))
-    assert months[0] == date(2024, 11, 1) and months[-1] == date(2026, 10, 1) and len(months) == 24
+    assert months[0] == date(2023, 11, 1) and months[-1] == date(2026, 10, 1) and len(months) == 36
     # Approvals in various states, and old months approved and locked.
     statuses = set(MonthlyReturn.objects.filter(month=date(2026, 10, 1)).values_list("status", flat=True))
     assert {"draft", "submitted", "approved"} <= statuses
