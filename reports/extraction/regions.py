@@ -1505,12 +1505,12 @@ _RESIDENTS_AREA = ("社区", "居民区", "小区")
 
 
 # 头道河子村黑沟组: a villagers' group, named right after its village (一组, 工作组 are no names).
-_GROUP_AFTER_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,3}?)组(?![织长员建成合团])")
+_GROUP_AFTER_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:组(?![织长员建成合团])|自然村|村民小组)")
 _NUMERALS = frozenset("一二三四五六七八九十百零两第")
 
 
 def _village_groups(text: str, places: list[Place], taken: list[bool]) -> None:
-    """The unit below the village: 黑沟组 after 头道河子村, a place of its own."""
+    """The unit below the village: 黑沟组 after 头道河子村, 白河江自然村 after 梅埔村, a place of its own."""
     for p in list(places):
         if p.level != "community" or p.anaphor or not p.name.endswith(("村", "嘎查")):
             continue
@@ -1518,8 +1518,9 @@ def _village_groups(text: str, places: list[Place], taken: list[bool]) -> None:
         if m is None or any(taken[m.start() : m.end()]):
             continue
         stem = m.group(1)
-        if stem[0] in _NUMERALS or dictionary_entry(stem + "组")[1] or _ordinary_word(stem):
-            continue
+        named_group = m.group().endswith("组")
+        if stem[0] in _NUMERALS or dictionary_entry(stem + "组")[1] or (named_group and _ordinary_word(stem)):
+            continue  # 一组, 工作组; a 自然村 after its village is named whatever its words (白河江自然村)
         places.append(Place(m.start(), m.end(), m.group(), "group", subject=p.subject))
         for i in range(m.start(), m.end()):
             taken[i] = True

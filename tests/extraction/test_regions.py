@@ -457,6 +457,8 @@ def test_a_villagers_group_named_after_its_village_is_a_place_below_it() -> None
         "3点半，在头道河子村一组的田头，工作组走访农户30户。"
     )
     assert _regions(text) == ["黑沟组", "黑沟组", "头道河子村"]
+    text = "本报讯 在梅溪镇梅埔村白河江自然村，种植大户张世锦的合作社去年卖了1200多万元。"
+    assert _regions(text) == ["白河江自然村"]
 
 
 def test_an_area_named_in_the_headline_and_the_body_is_a_place() -> None:
