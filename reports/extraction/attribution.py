@@ -81,8 +81,13 @@ _RECEIVE_AFTER = ("收获", "获得", "领到", "得到", "享受", "分得", "�
 _HARDSHIP_AFTER = re.compile(r"[^，,。；;]{0,12}(?:难|难题|问题|困难)")
 
 
+def _own_words(after: str, limit: int, breaks: str = "，,。；;") -> str:
+    """The words right after a figure up to the next break or number: what belongs to this figure."""
+    return re.split(f"[{breaks}\\d]", after[:limit], maxsplit=1)[0]
+
+
 def _received(c: Clue) -> bool:
-    head = re.split(r"[，,。；;\d]", c.after[:14], maxsplit=1)[0]
+    head = _own_words(c.after, 14)
     if _has(head, _RECEIVE_AFTER):
         return not _PER_UNIT_MONEY.search(head)  # 412户股民户均分得分红: the average, told of a roll
     return c.before.endswith("解决") and bool(_HARDSHIP_AFTER.match(c.after))
@@ -208,13 +213,13 @@ class Attributor:
         if income > max(funds, invest):
             return None, 0.0  # 收缴资金近1000万元, 投资…后销售额: money that came in
         if invest < 0 and funds < 0:
-            head = re.split(r"[、，,。；;\d]", c.after[:10], maxsplit=1)[0]  # this figure's words only
+            head = _own_words(c.after, 10, "、，,。；;")  # 自筹资金312万元、争取政府补贴…: not the next item's
             if _has(head, cat.FUNDS_WORDS) and not _has(head, _SPENT_AFTER):
                 return "funds_disbursed", 0.6
             if _has(head, _SPENT_AFTER):
                 return "investment", 0.6
             # 资金/经费 alone: money put in, unless it is income.
-            if _has(text, cat.WEAK_INVEST_WORDS) and not _has(text, ("收入", "增收", "收益")):
+            if _has(text, cat.WEAK_INVEST_WORDS) and "收益" not in text:  # 收入/增收 returned above
                 return "investment", 0.6
             return None, 0.0
         return ("funds_disbursed", conf) if funds > invest else ("investment", conf)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from typing import Any
 
 from . import catalogue as cat
@@ -726,10 +727,9 @@ def _place_for(
     if main is not None:
         # A paragraph without a subject place that names a place below the main one (产品不仅有
         # 富阳区永昌镇范围内的…) is about that place.
-        inner = _named_below(places, before + 1, para_start, _LEVEL_RANK.get(main.resolved.level, 0), subject=False)
+        inner = _named_below(places, before + 1, para_start, _rank(main.resolved), subject=False)
         if inner is not None and not _listed(comp.text, inner):
             return inner, "paragraph"
-    main, how = (article_main, "article") if article_main is not None else (doc_main, "document")
     if main is not None and main.start > num.start >= heading_end:
         # A reader attributes a figure to a place already named, not to the one the story turns to
         # later (a lead about 神农架林区 before the section on one of its villages).
@@ -788,14 +788,8 @@ def _section_place(
     Walks back over the paragraphs of the article body to the nearest heading-like one; a
     heading without a place (（三）坚持抓党建) ends the section scope as well.
     """
-    k = comp.paragraph_of(para_start) - 1
-    text = comp.text
-    while k >= 0:
-        ps = comp.para_starts[k]
-        if ps < floor:
-            return None
-        pe = comp.para_starts[k + 1] - 1 if k + 1 < len(comp.para_starts) else len(text)
-        if text[ps:pe].strip() and _is_heading_para(text[ps:pe]):
+    for ps, pe, heading in _paragraphs_back(comp, para_start, floor):
+        if heading:
             lo = bisect_left(place_starts, ps) if place_starts is not None else 0
             named = None
             for p in places[lo:]:
@@ -804,8 +798,18 @@ def _section_place(
                 if p.start >= ps and p.subject and not p.anaphor and not p.bare:
                     named = p
             return named
-        k -= 1
     return None
+
+
+def _paragraphs_back(comp: Compact, para_start: int, floor: int) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is a heading) of each paragraph before the one at para_start, nearest first, down to floor."""
+    text = comp.text
+    for k in range(comp.paragraph_of(para_start) - 1, -1, -1):
+        ps = comp.para_starts[k]
+        if ps < floor:
+            return
+        pe = comp.para_starts[k + 1] - 1 if k + 1 < len(comp.para_starts) else len(text)
+        yield ps, pe, bool(text[ps:pe].strip()) and _is_heading_para(text[ps:pe])
 
 
 def _listed(text: str, p: Place) -> bool:
@@ -825,21 +829,13 @@ def _scope_opener(
     Walks back to the nearest earlier paragraph that opens with a (named, subject) place; a
     heading ends the walk, as it starts a section of its own.
     """
-    text = comp.text
-    k = comp.paragraph_of(para_start) - 1
-    while k >= 0:
-        ps = comp.para_starts[k]
-        if ps < floor:
-            return None
-        pe = comp.para_starts[k + 1] - 1 if k + 1 < len(comp.para_starts) else len(text)
-        if text[ps:pe].strip() and _is_heading_para(text[ps:pe]):
+    for ps, pe, heading in _paragraphs_back(comp, para_start, floor):
+        if heading:
             return None
         lo = bisect_left(place_starts, ps) if place_starts is not None else 0
         opener, cursor = None, ps
         for p in places[lo:]:
-            if p.start >= pe:
-                break
-            if p.start > cursor + 1:
+            if p.start >= pe or p.start > cursor + 1:
                 break
             if p.subject and not p.anaphor and not p.bare and not p.short:
                 opener = p
@@ -850,17 +846,14 @@ def _scope_opener(
             if any(q.canonical != opener.canonical for q in others):
                 return None  # 在曾庄村…;在石庄村…: examples side by side, none the scope of what follows
             return opener
-        k -= 1
     return None
 
 
-def _named_below(
-    places: list[Place], i: int, para_start: int, rank: int, subject: bool = True
-) -> Place | None:
+def _named_below(places: list[Place], i: int, para_start: int, rank: int, subject: bool = True) -> Place | None:
     """The nearest named (subject) place before places[i] in the paragraph that is smaller than rank."""
     for q in reversed(places[:i]):
         if q.start < para_start:
             return None
-        if (q.subject or not subject) and not q.anaphor and not q.bare and _LEVEL_RANK.get(q.level, 0) > rank:
+        if (q.subject or not subject) and not q.anaphor and not q.bare and _rank(q) > rank:
             return q
     return None

@@ -693,13 +693,14 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             name_start = _loose_name_start(tokens, starts, name_start, s)
         name = text[name_start:e]
         stem = name[: -len(suffix)]
-        # 淮南市三和镇: a division the gazetteer files under a place this report names is a name,
-        # whatever words jieba reads in it (三|和|镇).
-        vouched = index.gazetteer is not None and _in_gazetteer(index.gazetteer, name) and _named_parent(
-            index.gazetteer, name, named
-        )
-        if name in _GENERIC_WORDS or stem in _GENERIC_WORDS or (
-            not vouched and _bad_stem(stem, name_start, tokens, starts)
+        if name in _GENERIC_WORDS or stem in _GENERIC_WORDS:
+            continue
+        if _bad_stem(stem, name_start, tokens, starts) and not (
+            # 淮南市三和镇: a division the gazetteer files under a place this report names is a
+            # name, whatever words jieba reads in it (三|和|镇).
+            index.gazetteer is not None
+            and _in_gazetteer(index.gazetteer, name)
+            and _named_parent(index.gazetteer, name, named)
         ):
             continue
         if (
@@ -835,7 +836,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             p.subject = _clause_begin(text, p.start) == p.start
     _resolve(places)
     _speakers_place(text, places)
-    _people_of_places(text, places)
+    _people_of_places(text, places, chains)
     return places
 
 
@@ -1022,6 +1023,14 @@ _SHORT_FORM_TAGS = frozenset({"ns", "nz", "j"})
 def _short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazetteer) -> None:
     """Provinces, cities and counties named by their usual short form: 重庆, 天津, 六盘水, 嘉定."""
     pattern = _short_form_pattern(gaz)
+    opens: dict[str, bool] = {}
+
+    def opens_twice(name: str) -> bool:
+        # Counted over the whole text once per name, not once per occurrence.
+        if name not in opens:
+            opens[name] = _opens_clauses(text, name, 2)
+        return opens[name]
+
     for m in pattern.finditer(text):
         s, e = m.start(), m.end()
         after_place = s > 0 and taken[s - 1]  # 广西|北海: a city right after its province
@@ -1035,9 +1044,7 @@ def _short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazette
             continue  # 重庆市 is found by its suffix; 天津人, 河南日报, 湖南大学, 镇江路 are other names
         name = m.group()
         tag, _freq = dictionary_entry(name)
-        if tag not in _SHORT_FORM_TAGS and not (
-            _opens_name(text, s) and _acts_after(text, e) and _opens_clauses(text, name, 2)
-        ):
+        if tag not in _SHORT_FORM_TAGS and not (_opens_name(text, s) and _acts_after(text, e) and opens_twice(name)):
             continue  # 孝感 is also a word (filial feeling); a city opening clause after clause is the city
         rows = gaz.short_forms[name]
         places.append(Place(s, e, name, gaz.level_of(rows[0]), short=True, full=gaz.name_of(rows[0])))
@@ -1086,12 +1093,11 @@ _SHORT_FORM_RE: dict[int, re.Pattern[str]] = {}
 
 
 def _acts_after(text: str, e: int) -> bool:
-    if text[e : e + 1].isdigit():
-        return True
-    return dictionary_entry(text[e : e + 2])[0] in ("v", "d", "p", "c") or dictionary_entry(text[e : e + 1])[0] in (
-        "v",
-        "d",
-        "p",
+    """A verb, adverb, preposition (or a count) right after a name: the name is doing something."""
+    return (
+        text[e : e + 1].isdigit()
+        or dictionary_entry(text[e : e + 2])[0] in ("v", "d", "p", "c")
+        or dictionary_entry(text[e : e + 1])[0] in ("v", "d", "p")
     )
 
 
@@ -1114,11 +1120,7 @@ def _short_form_pattern(gaz: Gazetteer) -> re.Pattern[str]:
     if pattern is None:
         # Provinces and cities only: county short forms are too often ordinary words (新建, 三河).
         names = sorted(
-            (
-                n
-                for n, rows in gaz.short_forms.items()
-                if gaz.level_of(rows[0]) in ("province", "city") and len(n) >= 2
-            ),
+            (n for n, rows in gaz.short_forms.items() if gaz.level_of(rows[0]) in ("province", "city") and len(n) >= 2),
             key=len,
             reverse=True,
         )
@@ -1546,7 +1548,7 @@ def _headline_areas(text: str, tokens: list[Token], places: list[Place], taken: 
             continue
         if not _PLACE_CHAR.match(tok.word) or dictionary_entry(tok.word)[1] >= _COMMON_NOUN_FREQ:
             continue
-        found = [m.start() for m in re.finditer(name, text)]
+        found = [m.start() for m in re.finditer(re.escape(name), text)]
         if len(found) < 2:
             continue
         for ms in found:
@@ -1566,10 +1568,7 @@ def _spread_learned_names(text: str, places: list[Place], taken: list[bool], sta
     learned = {
         p.name: p.level
         for p in places
-        if not (p.anaphor or p.bare)
-        and p.key is None
-        and len(p.name) >= 4
-        and p.name.endswith(_LEARNED_SUFFIXES)
+        if not (p.anaphor or p.bare) and p.key is None and len(p.name) >= 4 and p.name.endswith(_LEARNED_SUFFIXES)
     }
     # 长新小区, 长新居民区, 丰泽社区: one stem names a compound and its residents' area, and 丰泽社区
     # and 丰泽居民区 are one place, called by the name it was first given.
@@ -2028,15 +2027,15 @@ def _speakers_place(text: str, places: list[Place]) -> None:
 _SPEECH_VERB = re.compile(r"(?:介绍|说|表示|告诉|坦言|谈到|指出|感慨)")
 
 
-def _people_of_places(text: str, places: list[Place]) -> None:
+def _people_of_places(text: str, places: list[Place], chains: _Chains) -> None:
     """丰泽社区党总支书记陈雪娥…  陈雪娥介绍，…: what a named post-holder later reports is about their place.
 
     A person introduced with a place and a post (书记, 主任) and later opening a clause with a verb
     of speech speaks for that place: the person's name stands for it, as 该社区 would.
     """
     people: dict[str, Place] = {}
-    for k, p in enumerate(places):
-        if p.anaphor or (k + 1 < len(places) and places[k + 1].start == p.end):
+    for p in places:
+        if p.anaphor or p.end in chains.starts_at:
             continue  # the chain's last place holds the post: 贺兰县|习岗镇|新平村|党支部书记
         title = _PERSON_TITLE.match(text, _speaker_title_at(text, p.end))
         if title is None:
@@ -2072,7 +2071,8 @@ def _speaker_title_at(text: str, pos: int) -> int:
 
 
 def _bare_level_word(p: Place) -> bool:
-    return p.anaphor and p.name in ("街道办事处", "街道", "社区", "小区", "村", "镇", "乡")
+    """社区, 街道办事处 alone (not 该社区, 全区, 区委): the level words that stand for a place by themselves."""
+    return p.anaphor and (p.name in _BARE_LEVEL_WORDS or p.name == "街道办事处")
 
 
 def _resolve(places: list[Place]) -> None:
