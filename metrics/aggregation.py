@@ -390,10 +390,14 @@ def _write(rows: list[tuple]) -> None:
 _ROLLUP_COLUMNS = _WRITE_COLUMNS[1:]
 
 
-def _lock() -> None:
+def writer_lock(key: int = _LOCK_KEY) -> None:
+    """Hold a PostgreSQL advisory lock until the transaction ends: one writer per key at a time.
+
+    SQLite serialises writers by itself, so there it is a no-op.
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def rollups_refresh(*, batch: int = 20_000) -> int:
@@ -405,7 +409,7 @@ def rollups_refresh(*, batch: int = 20_000) -> int:
     handled = 0
     while True:
         with transaction.atomic():
-            _lock()
+            writer_lock()
             rows = list(
                 RollupDirty.objects.order_by("id").values_list(
                     "id", "indicator_id", "region_id", "period_type", "period_start"
@@ -431,7 +435,7 @@ def rollups_refresh(*, batch: int = 20_000) -> int:
 def rollups_rebuild(*, stdout=None) -> int:
     """Recompute every roll-up from the data values (repair; also after moving regions)."""
     with transaction.atomic():
-        _lock()
+        writer_lock()
         high = RollupDirty.objects.order_by("-id").values_list("id", flat=True).first()
         IndicatorRollup.objects.all().delete()
         tree = RegionTree.load()

@@ -22,7 +22,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from metrics import panelcache
-from metrics.aggregation import RegionTree
+from metrics.aggregation import RegionTree, writer_lock
 from metrics.models import DataSet, MonthlyReturn, Organisation, Region, StarRating, SubtreeTally, TallyDirty
 
 Kind = SubtreeTally.Kind
@@ -161,16 +161,10 @@ def _write(
     return len(rows)
 
 
-def _lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-
-
 def tallies_rebuild() -> int:
     """Recompute every tally from the records (repair; after moving regions or changing data sets)."""
     with transaction.atomic():
-        _lock()
+        writer_lock(_LOCK_KEY)
         high = TallyDirty.objects.order_by("-id").values_list("id", flat=True).first()
         SubtreeTally.objects.all().delete()
         tree = RegionTree.load()
@@ -193,7 +187,7 @@ def tallies_refresh(*, batch: int = 20_000) -> int:
     handled = 0
     while True:
         with transaction.atomic():
-            _lock()
+            writer_lock(_LOCK_KEY)
             rows = list(TallyDirty.objects.order_by("id").values_list("id", "kind", "region_id", "period")[:batch])
             if not rows:
                 return handled
