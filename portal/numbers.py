@@ -52,13 +52,8 @@ def money_parts(value_yuan, *, prose: bool = False) -> tuple[str, str]:
     number = to_decimal(value_yuan)
     if number is None:
         return "", ""
-    write = plain if prose else grouped
-    size = abs(number)
-    if size >= YI:
-        return write(number / YI, 2), "亿元"
-    if size >= WAN:
-        return write(number / WAN, 2), "万元"
-    return write(number, 2), "元"
+    divisor, unit = _money_scale_of(abs(number))
+    return (plain if prose else grouped)(number / divisor, 2), unit
 
 
 def money(value_yuan, *, prose: bool = False) -> str:
@@ -131,9 +126,13 @@ def in_column(value, unit: str | None) -> str:
 def money_scale(values) -> tuple[Decimal, str]:
     """The one scale (divisor, unit) a chart axis of amounts in 元 is drawn in, set by its largest figure."""
     found = [abs(n) for n in map(to_decimal, values) if n is not None]
-    top = max(found, default=Decimal(0))
-    if top >= YI:
+    return _money_scale_of(max(found, default=Decimal(0)))
+
+
+def _money_scale_of(size: Decimal) -> tuple[Decimal, str]:
+    """Below 1 万 in 元, below 1 亿 in 万元, else 亿元."""
+    if size >= YI:
         return YI, "亿元"
-    if top >= WAN:
+    if size >= WAN:
         return WAN, "万元"
     return Decimal(1), "元"
