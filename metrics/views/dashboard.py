@@ -68,14 +68,11 @@ def _series(table: Table, column: int, unit: str | None, scale, **extra) -> dict
 
 
 def _charts(tables: dict[str, Table], params: DashboardParams) -> list[dict]:
-    """What dashboard.js draws; every chart reads the same rows as the table beside it.
+    """What dashboard.js draws; every chart reads the same rows (and drill links) as the table beside it.
 
     A chart of money is drawn in one scale (万元 or 亿元, from its largest figure) named on its
     axis; every label and tooltip shows the figure exactly as the table beside it does.
     """
-
-    def drill(table: Table) -> list[str | None]:
-        return [_url("metrics:dashboard", params, region=pk) if pk else None for pk in table.links]
 
     trend, children, stars = tables["trend"], tables["children"], tables["stars"]
     campaigns, completeness = tables["campaigns"], tables["completeness"]
@@ -107,7 +104,7 @@ def _charts(tables: dict[str, Table], params: DashboardParams) -> list[dict]:
             "labels": True,
             "categories": [r[0] for r in children.rows],
             "series": [_series(children, 1, unit, children_scale)],
-            "drill": drill(children),
+            "drill": children.drill,
         },
         {
             "id": "campaigns",
@@ -117,7 +114,7 @@ def _charts(tables: dict[str, Table], params: DashboardParams) -> list[dict]:
             "labels": True,
             "categories": [f"{r[0]} · {r[1]}" for r in campaigns.rows],
             "series": [_series(campaigns, 5, "%", one)],
-            "drill": drill(campaigns),
+            "drill": campaigns.drill,
         },
         {
             "id": "completeness",
@@ -125,7 +122,7 @@ def _charts(tables: dict[str, Table], params: DashboardParams) -> list[dict]:
             "stack": True,
             "categories": [r[0] for r in completeness.rows],
             "series": [_series(completeness, i, None, one) for i in range(1, len(completeness.columns) - 1)],
-            "drill": drill(completeness),
+            "drill": completeness.drill,
         },
         {
             "id": "stars",
