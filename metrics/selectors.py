@@ -28,7 +28,7 @@ from metrics.periods import MONTH, Period
 from metrics.validation import HISTORY_MONTHS
 
 if TYPE_CHECKING:
-    from reports.extraction.gazetteer import Gazetteer
+    from extraction.gazetteer import Gazetteer
 
 
 def star_levels(*, region: Region, year: int) -> dict[int, dict]:

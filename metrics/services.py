@@ -44,7 +44,7 @@ from portal import access
 from portal.models import AuditEvent, Notification, Profile
 
 if TYPE_CHECKING:
-    from reports.extraction.gazetteer import Division, Gazetteer
+    from extraction.gazetteer import Division, Gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -790,7 +790,7 @@ class ImportResult:
 
 def region_gazetteer() -> Gazetteer:
     """The national gazetteer; RegionImportError when its data package (jionlp) is not installed."""
-    from reports.extraction.gazetteer import Gazetteer  # imported here: the extraction package loads jieba
+    from extraction.gazetteer import Gazetteer  # imported here: the extraction package loads jieba
 
     gazetteer = Gazetteer.load()
     if gazetteer is None:

@@ -17,8 +17,8 @@ from datetime import date
 from django.core.cache import cache
 from django.db.models import Count, Max
 
+from extraction import CampaignSpec, ExtractionContext, Extractor, IndicatorSpec, PlaceSpec
 from metrics.models import Campaign, Indicator, Region
-from reports.extraction import CampaignSpec, ExtractionContext, Extractor, IndicatorSpec, PlaceSpec
 
 _lock = threading.Lock()
 _cached: tuple[str, Extractor] | None = None

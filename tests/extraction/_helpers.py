@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reports.extraction import Extractor
+from extraction import Extractor
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "reports"
 

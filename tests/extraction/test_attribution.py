@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.extraction import ExtractionContext, Extractor, IndicatorSpec, PlaceSpec
+from extraction import ExtractionContext, Extractor, IndicatorSpec, PlaceSpec
 
 from ._helpers import mentions, one
 

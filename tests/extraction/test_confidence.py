@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from reports.extraction.confidence import ConfidenceModel, fit, labelled, reliability
+from extraction.confidence import ConfidenceModel, fit, labelled, reliability
 
 REAL = Path(__file__).resolve().parents[2] / "fixtures" / "reports" / "real"
 

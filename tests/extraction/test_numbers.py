@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.extraction.numbers import find_numbers, parse_chinese
+from extraction.numbers import find_numbers, parse_chinese
 
 from ._helpers import figures, mentions, one
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from reports.extraction.engine import _segment_needed
-from reports.extraction.gazetteer import Gazetteer
-from reports.extraction.numbers import find_numbers
-from reports.extraction.regions import PlaceIndex, detect_places
-from reports.extraction.specs import PlaceSpec
+from extraction.engine import _segment_needed
+from extraction.gazetteer import Gazetteer
+from extraction.numbers import find_numbers
+from extraction.regions import PlaceIndex, detect_places
+from extraction.specs import PlaceSpec
 
 from ._helpers import extractor, mentions
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from reports.extraction.scoring import evaluate_dirs, format_report
+from extraction.scoring import evaluate_dirs, format_report
 
 from ._helpers import FIXTURES, extractor
 

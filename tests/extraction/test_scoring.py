@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports.extraction.scoring import micro_average, score
+from extraction.scoring import micro_average, score
 
 
 def rec(

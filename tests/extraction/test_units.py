@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.extraction.units import canonical_unit
+from extraction.units import canonical_unit
 
 from ._helpers import one
 

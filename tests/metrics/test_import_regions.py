@@ -142,7 +142,7 @@ def test_import_regions_fails_clearly_when_the_name_is_unknown(name, message):
 
 
 def test_import_regions_fails_clearly_without_the_gazetteer(monkeypatch):
-    from reports.extraction.gazetteer import Gazetteer
+    from extraction.gazetteer import Gazetteer
 
     monkeypatch.setattr(Gazetteer, "load", classmethod(lambda cls: None))  # the data package is not installed
     with pytest.raises(CommandError, match="未安装全国行政区划数据"):

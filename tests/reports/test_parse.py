@@ -184,8 +184,8 @@ def test_task_for_a_deleted_report_returns_quietly(parsed_report):
 
 def test_an_engine_fault_fails_the_report_with_its_reason(world, editor_a, monkeypatch):
     """A bug in the engine must not look like a report without figures."""
+    from extraction import engine as engine_module
     from reports import services
-    from reports.extraction import engine as engine_module
     from reports.models import Report
 
     def broken(self, text, context, doc):

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.extraction import Extractor
-from reports.extraction.bench import run, sized, tree_specs
+from extraction import Extractor
+from extraction.bench import run, sized, tree_specs
 
 DEFAULT_GLOB = "fixtures/reports/*.txt"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.extraction.scoring import evaluate_dirs, format_report
+from extraction.scoring import evaluate_dirs, format_report
 
 
 class Command(BaseCommand):

@@ -10,9 +10,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from extraction import ExtractionContext, Extractor
 from metrics.models import Region
 from reports.engine import get_extractor
-from reports.extraction import ExtractionContext, Extractor
 
 
 class Command(BaseCommand):

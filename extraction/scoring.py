@@ -183,7 +183,7 @@ def format_report(per_doc: dict[str, dict[str, Any]], micro: dict[str, Any]) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reports.extraction.scoring", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m extraction.scoring", description=__doc__)
     parser.add_argument("gold_dir")
     parser.add_argument("report_dir")
     args = parser.parse_args(argv)

@@ -4,7 +4,7 @@ The review page accepts every figure above a threshold, so a confidence of 0.9 h
 about nine times in ten. The attribution rules only know their own constants; what predicts a
 correct figure is also how its place was found (the clause's subject or the report's main place),
 how far away that place is, its level, and whether an indicator was found at all. The weights are
-fitted on the annotated real reports' tuning half (``python -m reports.extraction.confidence fit``)
+fitted on the annotated real reports' tuning half (``python -m extraction.confidence fit``)
 and kept in ``data/confidence.json``; scoring is a dot product, no library.
 """
 

@@ -35,7 +35,7 @@ def extract_file(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m reports.extraction", description="Extract indicator mentions from a report."
+        prog="python -m extraction", description="Extract indicator mentions from a report."
     )
     parser.add_argument("file")
     parser.add_argument("--region", default=None, help="name of the submitting region, e.g. 中原区")

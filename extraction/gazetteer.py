@@ -126,7 +126,7 @@ class Gazetteer:
                             subprocess.run(  # noqa: S603 - our own module, no shell
                                 [sys.executable, "-c", _BUILD, str(source), str(cache)],
                                 check=True,
-                                cwd=Path(__file__).resolve().parents[2],
+                                cwd=Path(__file__).resolve().parents[1],
                             )
                         except (OSError, subprocess.CalledProcessError):
                             logger.exception("could not build the gazetteer cache in %s", cache)
@@ -292,5 +292,5 @@ def _build(source: Path, cache: Path) -> None:
 
 _BUILD = (
     "import sys; from pathlib import Path; "
-    "from reports.extraction.gazetteer import _build; _build(*map(Path, sys.argv[1:]))"
+    "from extraction.gazetteer import _build; _build(*map(Path, sys.argv[1:]))"
 )

@@ -1,5 +1,0 @@
-"""``python -m reports.extraction FILE [--region NAME] [--date YYYY-MM-DD]``."""
-
-from .cli import main
-
-raise SystemExit(main())
