@@ -835,6 +835,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             # unless it opens its clause (重庆：…, 天津累计…).
             p.subject = _clause_begin(text, p.start) == p.start
     _resolve(places)
+    if index.gazetteer is not None:
+        _match_level_word(places, index.gazetteer, named)
     _speakers_place(text, places)
     _people_of_places(text, places, chains)
     return places
@@ -2106,6 +2108,55 @@ def _resolve(places: list[Place]) -> None:
         else:
             for k in keys(p):
                 following[k] = p
+
+
+_LEVEL_WORD_ANAPHOR = re.compile(r"(?:全|该|本|此|我们|我)([区县市省])$")
+
+
+def _match_level_word(places: list[Place], gaz: Gazetteer, named: set[str]) -> None:
+    """全区 means a place called …区: when the nearest place of the level is a 县, look further.
+
+    A district and a county share a level, so 全区 after 察隅县 was read as the county; in a report
+    on the 西藏自治区's work it is the region. The nearest place whose name ends in the word wins,
+    else the division above the places named that the gazetteer calls so (林芝市 → 西藏自治区).
+    """
+    for i, p in enumerate(places):
+        m = _LEVEL_WORD_ANAPHOR.match(p.name) if p.anaphor else None
+        if m is None:
+            continue
+        word = m.group(1)
+        current = p.resolved if p.antecedent is not None else None
+        if current is not None and (current.full or current.name).endswith(word):
+            continue
+        better = _nearest_ending(places, i, word)
+        if better is None:
+            better = _division_above(places, i, word, gaz, named)
+        if better is not None:
+            p.antecedent = better
+
+
+def _nearest_ending(places: list[Place], i: int, word: str) -> Place | None:
+    for q in [*reversed(places[:i]), *places[i + 1 :]]:
+        if not q.anaphor and not q.bare and (q.full or q.name).endswith(word):
+            return q
+    return None
+
+
+def _division_above(places: list[Place], i: int, word: str, gaz: Gazetteer, named: set[str]) -> Place | None:
+    """The gazetteer's division above the nearest named place whose name ends in ``word``."""
+    hints = sorted(named, key=len, reverse=True)
+    for q in reversed(places[:i]):
+        if q.anaphor or q.bare:
+            continue
+        row = gaz.resolve(q.full or q.name, hints)
+        if row is None:
+            continue
+        for a in gaz.ancestors(row):
+            name = gaz.name_of(a)
+            if name.endswith(word):
+                return Place(q.start, q.end, name, gaz.level_of(a), full=name)
+        return None
+    return None
 
 
 _HEADING_WEIGHT = 10

@@ -573,3 +573,12 @@ def test_a_city_short_form_before_a_level_word_is_the_city_and_a_bare_level_word
     assert _regions(text) == ["北京", "北京"]
     assert "北京街道" not in _places(text)
     assert _places("去年，黔东南州评选出100个“红旗村寨”。")[0] == "黔东南州"
+
+
+def test_quan_qu_means_a_place_called_qu_not_the_county_named_last() -> None:
+    # Districts and counties share a level; 全区 after a county is the autonomous region above it.
+    text = "林芝市气象局驻察隅县古拉乡日托村工作队清理水池。\n\n活动开展以来,全区各级工作队为群众办实事4.78万件。"
+    assert _regions(text)[-1] == "西藏自治区"
+    # …and a district named earlier wins over the county named since.
+    text = "金牛区组织党员下沉。\n\n大邑县派出干部12名。全区共走访群众1200户。"
+    assert _regions(text) == ["大邑县", "金牛区"]
