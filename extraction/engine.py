@@ -702,6 +702,12 @@ def _place_for(
         if owns and not p.short and (not p.anaphor or p.antecedent is not None):
             return p, "owner"
         j -= 1
+    # 在该镇一心村一组…的1040亩: a clause without a subject place is about the place it is set in.
+    in_clause = places[j + 1 : i + 1]
+    if in_clause and not any(q.subject for q in in_clause):
+        set_in = _set_in(comp.text, in_clause)
+        if set_in is not None:
+            return set_in, "clause"
     # The nearest subject place before the figure in its paragraph (so also in its sentence, if any).
     # Places are in text order; walk back from the figure to the nearest usable one.
     while i >= 0:
@@ -737,6 +743,23 @@ def _place_for(
         if earlier is not None:
             return earlier, "paragraph"
     return main, how if main is not None else "none"
+
+
+_LOCATIVE = "在于仅"
+
+
+def _set_in(text: str, in_clause: list[Place]) -> Place | None:
+    """The last place of the clause's locative phrase (在|该镇|一心村), if its chain follows 在/于/仅."""
+    q = in_clause[-1]
+    k = len(in_clause) - 1
+    while k > 0 and in_clause[k - 1].end == in_clause[k].start:
+        k -= 1
+    head = in_clause[k].start
+    if q.short or (q.anaphor and q.antecedent is None) or head == 0 or text[head - 1] not in _LOCATIVE:
+        return None
+    if _listed(text, q):  # 在东苑小区、农机厂家属院等5个小区: the list is what is counted
+        return None
+    return q
 
 
 def _last_named_before(places: list[Place], i: int, floor: int) -> Place | None:

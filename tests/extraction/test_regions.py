@@ -582,3 +582,11 @@ def test_quan_qu_means_a_place_called_qu_not_the_county_named_last() -> None:
     # …and a district named earlier wins over the county named since.
     text = "金牛区组织党员下沉。\n\n大邑县派出干部12名。全区共走访群众1200户。"
     assert _regions(text) == ["大邑县", "金牛区"]
+
+
+def test_a_clause_without_a_subject_place_is_about_the_place_it_is_set_in() -> None:
+    text = "射阳县千秋镇联合村召开现场会。3点半,在该镇一心村一组的1040亩水稻田头,该村党支部书记介绍。"
+    assert _regions(text) == ["一心村"]
+    # …but a place in a list is one of what is counted, not where the clause is.
+    text = "延河湾社区推进治理。在东苑小区、农机厂家属院等5个无物业小区推行自治。"
+    assert _regions(text) == ["延河湾社区"]
