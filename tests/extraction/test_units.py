@@ -6,7 +6,7 @@ import pytest
 
 from extraction.units import canonical_unit
 
-from ._helpers import one
+from ._helpers import figures, one
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,14 @@ def test_bu_is_no_measure_word_in_front_of_bumen() -> None:
     from ._helpers import mentions
 
     assert [m["text"] for m in mentions("联合3部门开展检查，走访群众622户")] == ["622户"]
+
+
+def test_greenhouses_truckloads_pairs_and_bracketed_livestock_are_measure_words() -> None:
+    assert figures("种植38棚高端西芹,清理楼道杂物5车,结成联建关系18对,牲畜共计约415头(只)。") == [
+        (38, "棚"),
+        (5, "车"),
+        (18, "对"),
+        (415, "头(只)"),
+    ]
+    # 对 after a sum or a numeral word, or before the word it starts, is no measure word.
+    assert figures("投入100万对村道进行硬化,开展一对一帮扶,3个村对接企业。") == [(3, "个")]
