@@ -712,7 +712,10 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             and not (s < tok.end < e and name_start == tok.start)  # 新华社|区 above
         ):
             continue  # the suffix sits inside a longer word: 城市, 市场, 社区治理 (but 苏|村镇 above)
-        if len(suffix) == 1 and text[e : e + 1] in "场民容貌域别间块级庄":
+        # 西递镇|民政办: where jieba joins the next character to the words after it, the level word
+        # ends here and the checks below for a word it starts (市场, 村组, 乡村) do not apply.
+        next_word = _starts_token(starts, e) and len(tokens[_token_at(starts, e)].word) > 1
+        if len(suffix) == 1 and text[e : e + 1] in "场民容貌域别间块级庄" and not next_word:
             continue  # 市场, 区域, 村级 …
         if suffix == "州" and (len(stem) < 2 or text[e : e + 1] in "市区县镇乡街村河路"):
             continue  # 杭州 (one character) is named with 市; 苏州河, 郑州市 are other words
@@ -723,9 +726,9 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             or (tok is not None and tok.word in _FLAG_WORDS)  # 流动|红旗, but 杭锦旗 is one word
         ):
             continue  # banners and leagues have names of two or more characters; 旗帜, 盟友 are words
-        if suffix == "村" and text[e : e + 1] in "组落镇规务情史":
+        if suffix == "村" and text[e : e + 1] in "组落镇规务情史" and not next_word:
             continue  # 村组干部, 村务
-        if suffix == "乡" and text[e : e + 1] in "村镇贤亲土愁情音":
+        if suffix == "乡" and text[e : e + 1] in "村镇贤亲土愁情音" and not next_word:
             continue  # 蒲江|乡村振兴, 乡镇, 乡贤: 乡 starts another word
         if stem in _BUILD_VERBS and text.startswith(_FACILITY_NOUNS, e):
             continue  # 新建|社区食堂3个: a verb and a kind of facility, no community by name

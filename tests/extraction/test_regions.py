@@ -590,3 +590,10 @@ def test_a_clause_without_a_subject_place_is_about_the_place_it_is_set_in() -> N
     # …but a place in a list is one of what is counted, not where the clause is.
     text = "延河湾社区推进治理。在东苑小区、农机厂家属院等5个无物业小区推行自治。"
     assert _regions(text) == ["延河湾社区"]
+
+
+def test_a_level_word_followed_by_a_word_of_its_own_ends_the_name() -> None:
+    # 镇民 would be a word, but here jieba reads 民政办: 西递镇 is the township.
+    text = "活动开展以来,西递镇民政办积极组织党员、干部开展行动,全镇共计走访160余户。"
+    assert _regions(text) == ["西递镇"]
+    assert "市" not in _places("推动农贸市场提档升级,新建市民广场1个。")
