@@ -1842,6 +1842,8 @@ def _bad_stem(stem: str, offset: int, tokens: list[Token], starts: list[int]) ->
     for w in _BAD_IN_NAME:
         if len(w) > 1 and w in stem:
             return True
+    if any(len(w) > 1 and w in stem for w in _NAMED_AFTER):
+        return True  # 浙江日报杭州: an organisation's name (a paper, a bank) holds no place name after it
     k = bisect_right(starts, offset - 1)
     while k < len(tokens) and tokens[k].start < offset + len(stem):
         if len(tokens[k].word) == 1 and tokens[k].word in _BAD_IN_NAME:

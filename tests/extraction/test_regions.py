@@ -597,3 +597,8 @@ def test_a_level_word_followed_by_a_word_of_its_own_ends_the_name() -> None:
     text = "活动开展以来,西递镇民政办积极组织党员、干部开展行动,全镇共计走访160余户。"
     assert _regions(text) == ["西递镇"]
     assert "市" not in _places("推动农贸市场提档升级,新建市民广场1个。")
+
+
+def test_a_papers_dateline_is_no_place_name() -> None:
+    text = "浙江日报杭州7月1日讯 今天上午,全省在职党员志愿服务活动启动,1080个微心愿全部被领走。"
+    assert "浙江日报杭州" not in _places(text)
