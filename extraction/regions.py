@@ -508,6 +508,7 @@ _ANAPHOR_RE = re.compile(
     # 街道把46个小区…, 社区累计…: the level word alone opening a clause, for the one just named.
     r"|(?P<level>街道|社区)(?=把|将|还|则|也|又|以|累计|共|已|先后|今年|去年|通过|推动|组织|投入|建成|开展|组建|成立|设立)"
 )
+_LOCATIVE_LEVEL_WORDS = frozenset({"村里", "镇里", "镇上", "乡里", "社区里", "街道里"})
 _ANAPHOR_LEVEL = {
     "街道办事处": "street",
     "街道": "street",
@@ -774,6 +775,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             and not (known and _named_parent(index.gazetteer, name, named))
         ):
             continue  # 北京街道, 上海社区: the city by its short form and a level word, no division
+        if not known and s > name_start and _verb_before(tokens, starts, s):
+            continue  # 交通厅|驻|村干部: a village as the object of a verb, no village by name
         if index.gazetteer is not None and spec is None:
             if known:
                 if (
@@ -807,7 +810,14 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         if m.group("compound") and text[s - 1 : s] == "、":
             continue  # 楼宇、小区新建…: one of a list, not the compound just named
         organ = m.group("organ") or m.group("compound")
-        if organ and s > 0 and _PLACE_CHAR.match(text[s - 1]) and not _clause_start(text, s):
+        if (
+            organ
+            and s > 0
+            and _PLACE_CHAR.match(text[s - 1])
+            and not _clause_start(text, s)
+            # 解决了村里45户村民…: 村里 (in the village) is a place word wherever a word begins with it.
+            and not (organ in _LOCATIVE_LEVEL_WORDS and _starts_token(starts, s))
+        ):
             continue
         lvl_word = m.group("lvl") or organ or m.group("level")
         level = next((lv for w, lv in _ANAPHOR_LEVEL.items() if lvl_word.startswith(w) or lvl_word.endswith(w)), "")
@@ -1850,6 +1860,17 @@ def _bad_stem(stem: str, offset: int, tokens: list[Token], starts: list[int]) ->
             return True
         k += 1
     return False
+
+
+def _verb_before(tokens: list[Token], starts: list[int], pos: int) -> bool:
+    """Whether a word of its own and a one-character verb stand right before ``pos`` (交通厅|驻).
+
+    A name's own characters may read as a verb (岜|培|村); after a whole word they are a phrase.
+    """
+    k = bisect_right(starts, pos - 1) - 1
+    if not (1 <= k < len(tokens) and tokens[k].end == pos and len(tokens[k].word) == 1 and tokens[k].tag == "v"):
+        return False
+    return len(tokens[k - 1].word) >= 2
 
 
 def _starts_token(starts: list[int], pos: int) -> bool:

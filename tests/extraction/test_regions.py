@@ -602,3 +602,11 @@ def test_a_level_word_followed_by_a_word_of_its_own_ends_the_name() -> None:
 def test_a_papers_dateline_is_no_place_name() -> None:
     text = "浙江日报杭州7月1日讯 今天上午,全省在职党员志愿服务活动启动,1080个微心愿全部被领走。"
     assert "浙江日报杭州" not in _places(text)
+
+
+def test_cun_li_mid_clause_is_the_village_and_a_verbs_object_is_no_village() -> None:
+    text = "叶城县乌夏巴什镇亚吾斯村工作队入户走访。\n\n工作队用三天时间解决了村里45户村民的饮水问题。"
+    assert _regions(text) == ["亚吾斯村"]
+    assert "交通厅驻村" not in _places("贵州省交通厅驻村干部的到来改变了这一状况。")
+    # A name whose own characters read as a verb stays a name.
+    assert "岜培村" in _places("走进从江县丙妹镇岜培村,一座鼓楼映入眼帘。")
