@@ -70,6 +70,9 @@ _GROWTH_BEFORE = re.compile(
 )
 
 
+_ENTER_BEFORE = re.compile(r"(?:深入|走进|走入|进入)(?:到|了)?$")
+
+
 def _served(c: Clue) -> bool:
     """为…N名/户…提供/送去: the count is of whom something was done for."""
     return bool(_SERVED_BEFORE.search(c.before)) and _has(c.after[:12], _SERVE_AFTER)
@@ -178,6 +181,9 @@ class Attributor:
             pos = _last_pos(before, words)
             if pos > best_pos:
                 best, best_pos = code, pos
+        if _ENTER_BEFORE.search(before) or (best is None and _has(_own_words(c.after, 24), cat.VISIT_VERBS)):
+            # 深入21户优抚对象家庭走访慰问: households entered, or named before the visit, are visited.
+            best = "households_visited"
         if best is None and _has(c.subject, ("走访", "入户")):
             best = "households_visited"
         if best is None and _received(c):

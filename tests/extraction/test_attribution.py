@@ -236,6 +236,9 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         # A count after 向/给/对 is who received something, not what was created.
         ("已向43个星级小区发放奖励", None),
         ("组织党员志愿者为老人提供上门服务2600余次", None),
+        # Households entered, or named right before their visit, are visited.
+        ("该镇组织党员、干部深入21户重点优抚对象家庭进行了走访慰问", "households_visited"),
+        ("党员和教职工深入36户民情联系户家中座谈", "households_visited"),
     ],
 )
 def test_general_attribution_rules(text: str, code: str | None) -> None:
