@@ -44,7 +44,18 @@ _SETTLED_AFTER = re.compile(r"(?:已|均已|全部|已全部)(?:解决|办结|�
 _PREP_OBJECT = re.compile(r"(?:向|给|对)$")
 # Members a Party organisation is made of are its members (stock): 由7名党员组成的小区党支部.
 _ORG_COMPOSITION = re.compile(r"^(?:组成|构成)的?[^，,。;；]{0,10}?(?:党支部|支部|党组织|党小组|党总支|党委)")
-_IN_SERVICE_MEMBERS = ("在职党员", "下沉党员", "党员志愿者", "机关党员", "党员干部", "机关干部")
+# Cadres by what they were sent to do (驻村干部, 第一书记) are mobilised whatever the verb.
+_IN_SERVICE_MEMBERS = (
+    "在职党员",
+    "下沉党员",
+    "党员志愿者",
+    "机关党员",
+    "党员干部",
+    "机关干部",
+    "驻村干部",
+    "驻村工作队员",
+    "第一书记",
+)
 # Members given a role in the neighbourhood's work (党员楼栋长, 党员网格员, 党员中心户) serve, so are mobilised.
 _MEMBER_ROLE = re.compile(r"党员(?:楼栋长|单元长|网格员|网格长|中心户|志愿者|骨干|信息员|调解员|宣传员|示范岗)")
 # Members taking part in service or governance work are mobilised, not an audience (组织党员…参与小区治理志愿服务).
@@ -249,8 +260,12 @@ class Attributor:
         rest = after[len(subject) :] if c.subject_after and after.startswith(subject) else after
         if subject.endswith("党员") and _ORG_COMPOSITION.match(rest):
             return "party_members", 0.8
-        if _has(before, cat.HONOUR_VERBS + cat.SANCTION_VERBS):
-            return None, 0.0  # 表彰优秀共产党员120名, 处置不合格党员9名: people acted upon, neither roll nor turnout
+        if _has(before, cat.HONOUR_VERBS + cat.SANCTION_VERBS) or (
+            _has(_own_words(after, 12), cat.HONOUR_VERBS + cat.SANCTION_VERBS) and "对" in before[-10:]
+        ):
+            # 表彰优秀共产党员120名, 处置不合格党员9名, 对37名驻村干部予以表彰: people acted upon,
+            # neither roll nor turnout.
+            return None, 0.0
         # Who is counted: the phrase after the number, or when that names no people (1200余人次深入基层)
         # the noun right before it.
         # 入户 holds 户 but names an act (2100余人次入户征求意见), not the people counted.

@@ -239,6 +239,11 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         # Households entered, or named right before their visit, are visited.
         ("该镇组织党员、干部深入21户重点优抚对象家庭进行了走访慰问", "households_visited"),
         ("党员和教职工深入36户民情联系户家中座谈", "households_visited"),
+        ("召开分类处置会议30余次,回访群众100余人", "people_visited"),
+        # Cadres named by what they were sent to do are mobilised; recalled or honoured ones are not.
+        ("全县348支工作队,1905名驻村干部迅速转变角色", "members_mobilized"),
+        ("对工作不力召回第一书记1人", None),
+        ("对年度考核优秀的37名驻村干部予以表彰", None),
     ],
 )
 def test_general_attribution_rules(text: str, code: str | None) -> None:
