@@ -66,6 +66,7 @@ _TEAM_MEMBERS = re.compile(_TEAM.pattern + r"(?:成员|队员)$|工作队员$")
 _PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均|工资|月薪|年薪|日薪)")
 # Money named after the figure: 拿出300万元用于整治 (put in), 78万元作为收益分红 (paid out).
 _SPENT_AFTER = ("用于", "用来", "投入", "投资")
+_MONEY_NOT_SPENT = re.compile(r"(?:缺口|差额|还差|尚缺|缺少|短缺)(?:资金|经费)?(?:达|约|近)?$")
 _INCOME_WORDS = ("收入", "产值", "营业额", "增收", "销售额", "税收", "GDP", "生产总值", "收缴", "收回", "追回", "销售")
 _PARTICIPATE_AFTER = ("参与", "参加", "加入", "投身")
 # 摸排出/找到…党员: members identified (on a roll), not people visited.
@@ -219,6 +220,8 @@ class Attributor:
     def _money(self, c: Clue) -> tuple[str | None, float]:
         if _PER_UNIT_MONEY.search(c.before[-8:]):
             return None, 0.0  # 户均分得分红2600元, 人均增收: an average per household or person
+        if _MONEY_NOT_SPENT.search(c.before[-6:]):
+            return None, 0.0  # 尚有资金缺口22万元, 还差资金8万元: money missing, not put in
         text = c.before + c.subject
         conf = 0.9
         if not _has(text, cat.FUNDS_WORDS + cat.INVEST_WORDS + cat.WEAK_INVEST_WORDS):

@@ -244,6 +244,7 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("全县348支工作队,1905名驻村干部迅速转变角色", "members_mobilized"),
         ("对工作不力召回第一书记1人", None),
         ("对年度考核优秀的37名驻村干部予以表彰", None),
+        ("实施操场扩建项目,但尚有资金缺口22万元", None),
     ],
 )
 def test_general_attribution_rules(text: str, code: str | None) -> None:
