@@ -27,6 +27,8 @@ _SENTENCE_BREAK = "。!?！？;；\n"
 _NEWS_START = re.compile(r"(本报讯|又讯|[\u4e00-\u9fff]{2,8}(?:日报|晚报|报|社|网)讯)")
 # 每年安排专项资金1500万元: a yearly budget is a figure of money put in, not a per-unit rate.
 _ANNUAL_BUDGET = re.compile(r"^[^每]*每(?:年|年度)(?:安排|投入|拨付|筹集|列支|统筹)[^每]{0,8}(?:资金|经费)$")
+# 每年带动就业3000余人, 每年接待游客: a yearly amount is a figure of its own; 每人, 每户 make a rate.
+_PER_YEAR_ONLY = re.compile(r"[^每]*每年(?!级)[^每]*")
 _TIME_AFTER_GE = re.compile(r"^(?:月|小时|工作日|季度|星期|周|年头|学期|昼夜|晚上|白天|钟头|半月|多月|余月|年度)")
 # A quotation this short is a slogan or a name (“三项工程、一项管理”), not reported speech.
 _SHORT_QUOTE = 16
@@ -243,7 +245,7 @@ class Extractor:
             return None  # 帮3组的几户老人: 3组 names a villagers' group
         cs = d.clause_start(s)
         each = t[max(cs, d.previous_end(s)) : s]
-        if "每" in each and not _ANNUAL_BUDGET.search(each):
+        if "每" in each and not _ANNUAL_BUDGET.search(each) and not _PER_YEAR_ONLY.fullmatch(each):
             return None  # frequencies and rates: 每周一推进, 每人500元, 每名党员联系5至10户
         if re.search(r"[\d一二三四五六七八九十两]\s*(?:至|到|-|—|~|～)$", before):
             return None  # a range (5至10户) is a norm or target, not a count

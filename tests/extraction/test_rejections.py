@@ -99,3 +99,8 @@ def test_a_space_between_digits_and_the_measure_word_is_part_of_the_figure() -> 
 def test_animals_hives_and_wells_are_counted() -> None:
     found = mentions("养殖藏鸡105.2万只、中华蜂4.8万箱，打5口饮水井。")
     assert [(m["value"], m["unit"]) for m in found] == [(1_052_000, "只"), (48_000, "箱"), (5, "口")]
+
+
+def test_a_yearly_amount_is_a_figure_but_a_rate_per_person_is_not() -> None:
+    assert figures("百合产业每年带动就业3000余人,每年为村集体增收70余万元。") == [(3000, "人"), (700000, "元")]
+    assert figures("每名党员联系10户,每人补助500元。") == []
