@@ -87,7 +87,7 @@ _ENTER_BEFORE = re.compile(r"(?:深入|走进|走入|进入)(?:到|了)?$")
 
 def _served(c: Clue) -> bool:
     """为…N名/户…提供/送去: the count is of whom something was done for."""
-    return bool(_SERVED_BEFORE.search(c.before)) and _has(c.after[:12], _SERVE_AFTER)
+    return bool(_SERVED_BEFORE.search(c.before)) and _has(c.after[:24], _SERVE_AFTER)
 
 
 # The people or households something reached: they received it (75户村民收获分红), or a hardship

@@ -307,7 +307,7 @@ class Extractor:
         elif local_start > cs and before.endswith("的") and not any(ch in before for ch in "，,；;"):
             # 走遍了全村11个村民小组的426户人家: the figure before only qualifies this one's noun.
             before = t[cs : num.start]
-        elif local_start > cs and before.startswith("、"):
+        elif local_start > cs and (before.startswith("、") or before.endswith("、")):
             # 选派驻村第一书记41名、驻村工作队员96名, 协调解决物业矛盾24件、邻里纠纷75件: list items
             # share the clause's verb.
             before = t[cs : num.start]

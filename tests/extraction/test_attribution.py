@@ -245,6 +245,8 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("对工作不力召回第一书记1人", None),
         ("对年度考核优秀的37名驻村干部予以表彰", None),
         ("实施操场扩建项目,但尚有资金缺口22万元", None),
+        # Households something was given to, the second of a list as well as the first.
+        ("开展送温暖活动,给36户民情联系户、13户党员困难户赠送了棉被", "beneficiaries"),
     ],
 )
 def test_general_attribution_rules(text: str, code: str | None) -> None:
