@@ -66,6 +66,23 @@ _TEAM_MEMBERS = re.compile(_TEAM.pattern + r"(?:成员|队员)$|工作队员$")
 _PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均|工资|月薪|年薪|日薪)")
 # Money named after the figure: 拿出300万元用于整治 (put in), 78万元作为收益分红 (paid out).
 _SPENT_AFTER = ("用于", "用来", "投入", "投资")
+# What members do right after they are counted: at work, so mobilised (25名党员同时发力, 开展…).
+_MEMBERS_ACT_AFTER = (
+    "发力",
+    "开展",
+    "深入",
+    "带头",
+    "冲锋",
+    "投身",
+    "下沉",
+    "帮助",
+    "帮扶",
+    "奔赴",
+    "参与",
+    "走访",
+    "入户",
+)
+_STOCK_BEFORE = re.compile(r"(?:(?<![所没])有|发展|吸纳|其中)[^，,。；;]{0,8}$")
 _MONEY_NOT_SPENT = re.compile(r"(?:缺口|差额|还差|尚缺|缺少|短缺)(?:资金|经费)?(?:达|约|近)?$")
 _INCOME_WORDS = ("收入", "产值", "营业额", "增收", "销售额", "税收", "GDP", "生产总值", "收缴", "收回", "追回", "销售")
 _PARTICIPATE_AFTER = ("参与", "参加", "加入", "投身")
@@ -344,6 +361,13 @@ class Attributor:
             return "members_mobilized", 0.7  # 两千余名在职党员志愿者每天…: members serving, not the roll
         if subject.endswith("志愿者") and not cadre:
             return "masses_mobilized", 0.6  # 注册志愿者1.2万余名: residents who volunteer
+        if (
+            subject.endswith("党员")
+            and c.subject_after
+            and not _STOCK_BEFORE.search(before)
+            and _has(_own_words(after, 10), _MEMBERS_ACT_AFTER)
+        ):
+            return "members_mobilized", 0.6  # 网格党小组25名党员同时发力: members at work, not the roll
         if subject.endswith("党员") or _has(subject, ("正式党员", "预备党员", "在册党员", "党员总数", "党员人数")):
             return "party_members", 0.75
         if _has(subject, ("受众", "学员", "听众", "参训")):

@@ -247,6 +247,9 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("实施操场扩建项目,但尚有资金缺口22万元", None),
         # Households something was given to, the second of a list as well as the first.
         ("开展送温暖活动,给36户民情联系户、13户党员困难户赠送了棉被", "beneficiaries"),
+        # Members counted as they act are mobilised; members a branch has are its roll.
+        ("会后,所有网格党小组25名党员同时发力,开展捐资助学", "members_mobilized"),
+        ("村党支部现有29名党员,平均年龄45岁", "party_members"),
     ],
 )
 def test_general_attribution_rules(text: str, code: str | None) -> None:
