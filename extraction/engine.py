@@ -243,6 +243,10 @@ class Extractor:
             return None  # 守住10万元的底线: a bar to reach, not a figure reached
         if num.unit == "组" and after.startswith("的"):
             return None  # 帮3组的几户老人: 3组 names a villagers' group
+        if num.chinese and before.endswith("数") and t[s] in "十百千万":
+            return None  # 数十平方公里, 数百名: "some tens", no figure stated
+        if num.unit in ("栋", "幢") and re.match(r"[一二三四五六七八九十\d]*单元", after):
+            return None  # 8栋一单元: an address, not a count
         cs = d.clause_start(s)
         each = t[max(cs, d.previous_end(s)) : s]
         if "每" in each and not _ANNUAL_BUDGET.search(each) and not _PER_YEAR_ONLY.fullmatch(each):

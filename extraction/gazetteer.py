@@ -291,6 +291,5 @@ def _build(source: Path, cache: Path) -> None:
 
 
 _BUILD = (
-    "import sys; from pathlib import Path; "
-    "from extraction.gazetteer import _build; _build(*map(Path, sys.argv[1:]))"
+    "import sys; from pathlib import Path; from extraction.gazetteer import _build; _build(*map(Path, sys.argv[1:]))"
 )

@@ -172,6 +172,8 @@ def find_numbers(text: str) -> list[NumberMatch]:
         if nxt and nxt in BAD_NEXT.get(written, ""):
             # Try a shorter reading is pointless: the measure word is really part of a noun.
             continue
+        if written == "把" and scale_char:
+            continue  # 投入100万把…: after a sum 把 is the preposition
         if written == "对" and (scale_char or chinese):
             continue  # 投入100万对村道…, 一对一: 对 after a sum or a numeral word is the preposition
         canon, factor = canonical_unit(written)

@@ -96,6 +96,8 @@ _UNIT_TABLE: dict[str, tuple[str, float]] = {
     "节": ("节", 1),
     "堂": ("堂", 1),
     "棚": ("棚", 1),
+    "床": ("床", 1),
+    "把": ("把", 1),
     "车": ("车", 1),
     "卷": ("卷", 1),
     "对": ("对", 1),
@@ -151,10 +153,12 @@ BAD_NEXT: dict[str, str] = {
     "部": "门署分队长委位件级",
     "头": "条版号等脑发衔部目像戏",
     "棚": "户区改内",
+    "床": "位铺上头",
+    "把": "手关握抓脉",
     "车": "间辆位站道库队型主牌上",
     "卷": "入起",
     # 一对一帮扶, 3个村对接…: 对 is a measure word only before a pause or a noun it pairs.
-    "对": "一接口象照比于此其外话标应策待全重症付抗进村镇乡社街区县市省该这本各每所群党企",
+    "对": "一接口象照比于此其外话标应策待全重症付抗进村镇乡社街区县市省该这本各每所群企",
 }
 
 # Units that count people, money and so on; the engine uses the class, not the exact unit.

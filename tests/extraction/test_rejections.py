@@ -104,3 +104,9 @@ def test_animals_hives_and_wells_are_counted() -> None:
 def test_a_yearly_amount_is_a_figure_but_a_rate_per_person_is_not() -> None:
     assert figures("百合产业每年带动就业3000余人,每年为村集体增收70余万元。") == [(3000, "人"), (700000, "元")]
     assert figures("每名党员联系10户,每人补助500元。") == []
+
+
+def test_some_tens_and_building_addresses_are_no_figures() -> None:
+    assert figures("面积大的数十平方公里,小的仅1平方公里。") == [(1, "平方公里")]
+    assert figures("就8栋一单元楼顶漏水问题商量办法。") == []
+    assert figures("安泰小区共有8栋楼、426户。") == [(8, "栋"), (426, "户")]

@@ -69,3 +69,13 @@ def test_greenhouses_truckloads_pairs_and_bracketed_livestock_are_measure_words(
     ]
     # 对 after a sum or a numeral word, or before the word it starts, is no measure word.
     assert figures("投入100万对村道进行硬化,开展一对一帮扶,3个村对接企业。") == [(3, "个")]
+
+
+def test_quilts_and_kettles_but_not_the_number_one_boss() -> None:
+    assert figures("赠送了棉被8床、热水壶5把、学习用品2套,结成13对党员帮扶对子。") == [
+        (8, "床"),
+        (5, "把"),
+        (2, "套"),
+        (13, "对"),
+    ]
+    assert figures("各村一把手带头,投入100万把道路修好。") == []
