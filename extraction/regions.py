@@ -799,6 +799,11 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         or p.key is not None
         or not (_COUNTED_CATEGORY.match(text, p.end) or _COUNT_BEFORE.search(text, max(0, p.start - 6), p.start))
     ]
+    # 印发|小区党群服务站规范化建设指导意见: a name that swallowed the verb issuing a document is
+    # no place (印发淮南高新区…方案 names the zone the document is for, which stays).
+    titles = {m.start() for m in _DOCUMENT_TITLE.finditer(text)}
+    if titles:
+        places[:] = [p for p in places if p.anaphor or p.start not in titles]
     chains = _Chains(places)
     for p in places:
         p.subject = not _partner(text, p) and (_is_subject(text, p, chains) or _agent_of_verb(text, p, tokens, starts))
@@ -1731,6 +1736,11 @@ def _bad_stem(stem: str, offset: int, tokens: list[Token], starts: list[int]) ->
             return True
         k += 1
     return False
+
+
+_DOCUMENT_TITLE = re.compile(
+    r"(?:印发|出台|制定|下发|发布|制发)[^，,。；;:：、“”]{2,30}?(?:指导意见|实施意见|意见|方案|办法|通知|规定|细则|指引|规划|清单)"
+)
 
 
 def _verb_before(tokens: list[Token], starts: list[int], pos: int) -> bool:

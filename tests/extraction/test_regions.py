@@ -610,3 +610,9 @@ def test_cun_li_mid_clause_is_the_village_and_a_verbs_object_is_no_village() -> 
     assert "交通厅驻村" not in _places("贵州省交通厅驻村干部的到来改变了这一状况。")
     # A name whose own characters read as a verb stays a name.
     assert "岜培村" in _places("走进从江县丙妹镇岜培村,一座鼓楼映入眼帘。")
+
+
+def test_a_name_that_swallowed_the_verb_issuing_a_document_is_no_place() -> None:
+    text = "吕梁市推进小区治理。\n\n印发小区党群服务站规范化建设指导意见,打造小区党群服务站1378个。"
+    assert "印发小区" not in _places(text)
+    assert _regions(text) == ["吕梁市"]
