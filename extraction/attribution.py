@@ -454,6 +454,8 @@ class Attributor:
         )
         if (c.unit in MATERIAL_UNITS or c.unit in ("份", "套")) and is_material:
             return "materials_distributed", 0.85
+        if c.unit in ("份", "册") and _last_pos(before, cat.DISTRIBUTE_VERBS) >= 0 and not _has(subject, ("金", "款")):
+            return "materials_distributed", 0.6  # 发放民生工程政策解读2000余份: copies handed out
         solved = self._solved(c)
         if solved is not None:
             return solved
@@ -465,6 +467,8 @@ class Attributor:
                 return "events_held", 0.8
         elif _has(subject, ("党课", "主题党日", "培训班", "会议", "讲座", "宣讲")) and c.unit in ("个", "期"):
             return "events_held", 0.6
+        if c.unit == "期" and _has(c.sentence_before[-24:], ("培训", "党课", "讲座", "课堂", "夜校")):
+            return "events_held", 0.6  # 开设“云端党课”线上培训,累计12期: issues of the course
         return None, 0.0
 
 

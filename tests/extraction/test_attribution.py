@@ -249,6 +249,8 @@ def test_person_title_in_a_list_does_not_move_the_region() -> None:
         ("开展送温暖活动,给36户民情联系户、13户党员困难户赠送了棉被", "beneficiaries"),
         # Members counted as they act are mobilised; members a branch has are its roll.
         ("会后,所有网格党小组25名党员同时发力,开展捐资助学", "members_mobilized"),
+        ("制作民生展板8块,发放民生工程政策解读2000余份", "materials_distributed"),
+        ("开设“云端党课”线上培训,累计12期", "events_held"),
         ("村党支部现有29名党员,平均年龄45岁", "party_members"),
     ],
 )
