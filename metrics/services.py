@@ -39,9 +39,11 @@ from metrics.models import (
     ReturnEvent,
 )
 from metrics.periods import MONTH, Period
-from metrics.validation import Findings, display, validate_form
+from metrics.validation import Findings, validate_form
 from portal import access
-from portal.models import AuditEvent, Notification, Profile
+from portal.models import Notification, Profile
+from portal.numbers import exact
+from portal.services import audit_record
 
 if TYPE_CHECKING:
     from extraction.gazetteer import Division, Gazetteer
@@ -209,7 +211,7 @@ def _write_value(
     if dv is not None and selectors.return_is_suggestion(dv, ret):
         if new is None:
             return 0  # a news figure nobody has confirmed stays a suggestion
-        why = reason or f"确认新闻报道数值（原为 {display(dv.value)}）"
+        why = reason or f"确认新闻报道数值（原为 {exact(dv.value)}）"
     else:
         why = reason
     if dv is None:
@@ -551,7 +553,7 @@ def reminder_send(
         for ds in open_forms:
             if ds.pk in forms:
                 _event(forms[ds.pk], user, ReturnEvent.Action.REMIND, reason=text)
-        AuditEvent.objects.create(
+        audit_record(
             user=user,
             action="return_remind",
             target=f"{region.display_name} {month:%Y-%m}",
@@ -670,10 +672,10 @@ def _event(ret, user, action, *, old_status="", new_status="", reason="", coales
 
 
 def _audit(user, action: str, ret: MonthlyReturn, **detail) -> None:
-    AuditEvent.objects.create(
+    audit_record(
         user=user,
         action=action,
-        target=f"{ret.region.display_name} {ret.dataset.name} {ret.month:%Y-%m}"[:200],
+        target=f"{ret.region.display_name} {ret.dataset.name} {ret.month:%Y-%m}",
         detail={"monthly_return": ret.pk, **{k: v for k, v in detail.items() if v}},
     )
 
@@ -831,10 +833,10 @@ def region_import_subtree(
         result.root = root
         _import_below(gazetteer, division.index, root, _LEVEL_RANK[depth], result, fresh=fresh)
         if result.created_total or result.updated:
-            AuditEvent.objects.create(
+            audit_record(
                 user=user,
                 action="region_import",
-                target=root.display_name[:200],
+                target=root.display_name,
                 detail={
                     "division": division.code or division.name,
                     "depth": depth,

@@ -29,6 +29,7 @@ from django.utils import timezone
 from metrics.models import Campaign, DataValue, DataValueChange, Indicator, Region
 from metrics.periods import MONTH, PERIOD_TYPES, QUARTER, YEAR, Period
 from portal import access
+from portal.numbers import exact
 from reports.engine import context_for, get_extractor
 from reports.models import Mention, Report
 from reports.selectors import YTD, period_label
@@ -432,10 +433,10 @@ def mention_accept(*, user, mention: Mention) -> AcceptOutcome:
                 new_status=dv.status,
                 reason=f"采纳新闻报道《{m.report.title}》中的“{m.text}”",
             )
-            outcome = AcceptOutcome("created", f"已采纳：{cell} = {_fmt(value)}{indicator.unit}，待月度报表确认。", dv)
+            outcome = AcceptOutcome("created", f"已采纳：{cell} = {exact(value)}{indicator.unit}，待月度报表确认。", dv)
         else:
             existing = (
-                f"已有{dv.get_source_display()}数据 {_fmt(dv.value)}{indicator.unit}（{dv.get_status_display()}）"
+                f"已有{dv.get_source_display()}数据 {exact(dv.value)}{indicator.unit}（{dv.get_status_display()}）"
             )
             if dv.mention_id is None:
                 dv.mention = m
@@ -444,7 +445,7 @@ def mention_accept(*, user, mention: Mention) -> AcceptOutcome:
             else:
                 status = "kept"
             if dv.value != value:
-                agree = f"报道数值为 {_fmt(value)}，与之不一致，请在月度报表中核对。"
+                agree = f"报道数值为 {exact(value)}，与之不一致，请在月度报表中核对。"
             else:
                 agree = "数值一致，本报道已作为佐证关联。" if status == "linked" else "数值一致。"
             outcome = AcceptOutcome(status, f"{cell}{existing}，未重复录入；{agree}", dv)
@@ -543,7 +544,3 @@ def mentions_accept_above(*, user, report: Report, threshold: float) -> BulkOutc
             if result.status != "created":
                 outcome.messages.append(result.message)
     return outcome
-
-
-def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f")

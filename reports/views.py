@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import access
+from portal.numbers import exact
 from reports import selectors, services
 from reports.forms import AcceptAboveForm, MentionCorrectForm, ReportSubmitForm, correction_choices
 from reports.models import Mention, Report
@@ -137,7 +138,7 @@ def _row(request: HttpRequest, m: Mention, can_edit: bool, form=None, choices=No
             user=request.user,
             choices=choices,
             initial={
-                "value": selectors.fmt_value(m.value),
+                "value": exact(m.value),
                 "unit": m.unit,
                 "indicator": m.indicator_id,
                 "region": m.region_id,
@@ -148,11 +149,11 @@ def _row(request: HttpRequest, m: Mention, can_edit: bool, form=None, choices=No
     return {
         "m": m,
         "period": selectors.period_label(m.period_type, m.period_start),
-        "value": selectors.fmt_value(m.value),
+        "value": exact(m.value),
         "form": form,
         "can_edit": can_edit,
         "data_value": data_value,
-        "data_value_display": selectors.fmt_value(data_value.value) if data_value else "",
+        "data_value_display": exact(data_value.value) if data_value else "",
     }
 
 

@@ -32,21 +32,14 @@ from portal import services as portal_services
 from portal.api import filters
 from portal.api import serializers as api_serializers
 from portal.api.exceptions import MESSAGES, ApiError, error_body
-from portal.models import AuditEvent
-from portal.signals import client_ip
+from portal.services import audit_record
 from reports import services as report_services
 from reports.models import Mention, Report
 
 
 def audit(request: Request, action_name: str, target: str, **detail) -> None:
     """Record an API write in the audit log, marked as coming through the API."""
-    AuditEvent.objects.create(
-        user=request.user,
-        action=action_name,
-        target=target[:200],
-        detail={"via": "api", **detail},
-        ip_address=client_ip(request),
-    )
+    audit_record(user=request.user, action=action_name, target=target, detail={"via": "api", **detail}, request=request)
 
 
 @extend_schema_view(
