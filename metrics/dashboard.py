@@ -472,7 +472,7 @@ def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Ta
         units=[None, None, None, ROW_UNIT, None, None],
     )
     for dv in values:
-        mention = dv.mention
+        mention = getattr(dv, "mention", None)  # the reverse side of reports.Mention.data_value
         report = mention.report if mention else None
         table.rows.append(
             [

@@ -44,7 +44,7 @@ def mention_get(*, user, report: Report, pk, write: bool = False) -> Mention:
 def report_mentions(*, report: Report, pk: int | None = None) -> list[Mention]:
     qs = report.mentions.filter(pk=pk) if pk is not None else report.mentions.all()
     return list(
-        qs.select_related("indicator", "region", "region__parent").prefetch_related("data_values").order_by("start")
+        qs.select_related("indicator", "region", "region__parent", "data_value").order_by("start")
     )
 
 

@@ -381,7 +381,7 @@ def mention_accept(*, user, mention: Mention) -> AcceptOutcome:
     with transaction.atomic():
         m = _locked_mention(user, mention)
         if m.review == Mention.Review.ACCEPTED:
-            return AcceptOutcome("unchanged", f"“{m.text}”已采纳，未做改动。", m.data_values.first())
+            return AcceptOutcome("unchanged", f"“{m.text}”已采纳，未做改动。", m.data_value)
         missing = _value_problems(m)
         if missing:
             raise ValidationError(f"“{m.text}”缺少{'、'.join(missing)}，请先更正再采纳。")
@@ -408,7 +408,6 @@ def mention_accept(*, user, mention: Mention) -> AcceptOutcome:
                         value=value,
                         source=DataValue.Source.REPORT,
                         status=DataValue.Status.SUBMITTED,
-                        mention=m,
                         campaign=m.report.campaign,
                         comment=f"新闻报道《{m.report.title}》：{m.text}"[:500],
                         updated_by=user,
@@ -433,14 +432,14 @@ def mention_accept(*, user, mention: Mention) -> AcceptOutcome:
                 new_status=dv.status,
                 reason=f"采纳新闻报道《{m.report.title}》中的“{m.text}”",
             )
+            m.data_value = dv
             outcome = AcceptOutcome("created", f"已采纳：{cell} = {exact(value)}{indicator.unit}，待月度报表确认。", dv)
         else:
             existing = (
                 f"已有{dv.get_source_display()}数据 {exact(dv.value)}{indicator.unit}（{dv.get_status_display()}）"
             )
-            if dv.mention_id is None:
-                dv.mention = m
-                dv.save(update_fields=["mention"])
+            if not Mention.objects.filter(data_value=dv).exists():
+                m.data_value = dv
                 status = "linked"
             else:
                 status = "kept"
@@ -450,7 +449,7 @@ def mention_accept(*, user, mention: Mention) -> AcceptOutcome:
                 agree = "数值一致，本报道已作为佐证关联。" if status == "linked" else "数值一致。"
             outcome = AcceptOutcome(status, f"{cell}{existing}，未重复录入；{agree}", dv)
         m.review, m.reviewed_by, m.reviewed_at = Mention.Review.ACCEPTED, user, now
-        m.save(update_fields=["review", "reviewed_by", "reviewed_at"])
+        m.save(update_fields=["review", "reviewed_by", "reviewed_at", "data_value"])
     return outcome
 
 
@@ -476,11 +475,9 @@ def mention_reject(*, user, mention: Mention) -> str:
                 )
                 dv.delete()
                 withdrawn = True
-            else:
-                dv.mention = None
-                dv.save(update_fields=["mention"])
+        m.data_value = None
         m.review, m.reviewed_by, m.reviewed_at = Mention.Review.REJECTED, user, timezone.now()
-        m.save(update_fields=["review", "reviewed_by", "reviewed_at"])
+        m.save(update_fields=["review", "reviewed_by", "reviewed_at", "data_value"])
     return f"已驳回“{m.text}”" + ("，并撤回了由它生成的数据。" if withdrawn else "。")
 
 

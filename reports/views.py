@@ -145,7 +145,7 @@ def _row(request: HttpRequest, m: Mention, can_edit: bool, form=None, choices=No
                 "period": selectors.period_code(m.period_type, m.period_start),
             },
         )
-    data_value = next(iter(m.data_values.all()), None)
+    data_value = m.data_value
     return {
         "m": m,
         "period": selectors.period_label(m.period_type, m.period_start),

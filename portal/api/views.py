@@ -151,7 +151,9 @@ class DataValueViewSet(viewsets.ModelViewSet):
     filterset_class = filters.DataValueFilter
 
     def get_queryset(self):
-        qs = DataValue.objects.select_related("indicator", "region", "campaign", "updated_by", "monthly_return")
+        qs = DataValue.objects.select_related(
+            "indicator", "region", "campaign", "updated_by", "monthly_return", "mention"
+        )
         qs = access.filter_for_user(self.request.user, qs)
         return qs.order_by("-period_start", "indicator__order", "region__path", "id")
 
