@@ -354,13 +354,18 @@ class BulkOutcome:
     messages: list[str] = field(default_factory=list)
 
 
+def report_may_review(*, user, report: Report) -> bool:
+    """Whether the user may accept, correct, reject and re-parse the report's figures."""
+    return access.can_edit_region(user, report.region)
+
+
 def _locked_mention(user, mention: Mention) -> Mention:
     m = (
         Mention.objects.select_for_update(of=("self",))
         .select_related("report__region", "indicator", "region")
         .get(pk=mention.pk)
     )
-    if not access.can_edit_region(user, m.report.region):
+    if not report_may_review(user=user, report=m.report):
         raise PermissionDenied("您的角色为只读，不能审核报道数据。")
     return m
 

@@ -90,7 +90,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "original": selectors.duplicate_visible(user=request.user, report=report),
         "mention_count": report.mentions.count(),
-        "can_edit": access.can_edit_region(request.user, report.region),
+        "can_edit": services.report_may_review(user=request.user, report=report),
     }
     template = "reports/_status.html" if _is_htmx(request) else "reports/detail.html"
     return render(request, template, context)
@@ -118,7 +118,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _review_page(request: HttpRequest, report: Report, bound: MentionCorrectForm | None = None, status: int = 200):
     mentions = selectors.report_mentions(report=report)
-    can_edit = access.can_edit_region(request.user, report.region)
+    can_edit = services.report_may_review(user=request.user, report=report)
     bound_pk = int(bound.prefix[1:]) if bound is not None else None
     choices = correction_choices(user=request.user) if can_edit else None
     context = {

@@ -134,14 +134,10 @@ def _render_form(
             row["theirs"] = exact(conflict.values.get(code))
             row["theirs_comment"] = conflict.comments.get(code, "")
     deadline = dataset.deadline_for(month)
-    deadline_locked_new = ret is None and dataset.lock_after_deadline and today > deadline
-    can_edit = access.can_edit_region(user, region) and (ret.editable if ret else not deadline_locked_new)
-    may_lock = access.can_approve_region(user, region) or (
-        access.is_admin(user) and access.can_view_region(user, region)
+    rights = services.return_rights(
+        user=user, region=region, dataset=dataset, month=month, monthly_return=ret, today=today
     )
-    blocking = []
-    if ret is not None and ret.status == MonthlyReturn.Status.SUBMITTED and access.can_approve_region(user, region):
-        blocking = selectors.return_blocking_children(monthly_return=ret, today=today)
+    blocking = selectors.return_blocking_children(monthly_return=ret, today=today) if rights.approve else []
     names = {row["indicator"].code: row["indicator"].name for row in rows}
     context = {
         "region": region,
@@ -153,27 +149,19 @@ def _render_form(
         "summary": findings.summary(names),
         "deadline": deadline,
         "overdue": today > deadline,
-        "deadline_locked_new": deadline_locked_new,
+        "deadline_locked_new": rights.deadline_locked_new,
         "version": ret.version if ret else 1,
-        "can_edit": can_edit,
-        "can_approve": bool(
-            ret and ret.status == MonthlyReturn.Status.SUBMITTED and access.can_approve_region(user, region)
-        ),
+        "can_edit": rights.edit,
+        "can_approve": rights.approve,
         "self_approval_reason": (
             services.return_self_approval_reason(user=user, monthly_return=ret)
             if ret is not None and ret.status == MonthlyReturn.Status.SUBMITTED
             else None
         ),
-        "can_unlock": bool(ret and ret.locked and may_lock),
-        "can_lock": bool(ret and not ret.locked and access.is_admin(user) and access.can_view_region(user, region)),
-        "can_waive": bool(
-            access.can_approve_region(user, region)
-            and (
-                ret is None
-                or (not ret.waived and ret.status in (MonthlyReturn.Status.DRAFT, MonthlyReturn.Status.RETURNED))
-            )
-        ),
-        "can_unwaive": bool(ret and ret.waived and access.can_approve_region(user, region)),
+        "can_unlock": rights.unlock,
+        "can_lock": rights.lock,
+        "can_waive": rights.waive,
+        "can_unwaive": rights.unwaive,
         "blocking": blocking,
         "conflict": conflict,
         "unsaved": typed is not None,
