@@ -25,6 +25,7 @@ run: install
 test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
 # Pip-audit of the locked dependency set (requirements.lock is a constraints file).

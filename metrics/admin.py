@@ -211,7 +211,7 @@ class MonthlyReturnAdmin(RegionScopeAdmin):
 class DataValueAdmin(RegionScopeAdmin):
     list_display = ("indicator", "region", "period_type", "period_start", "value", "source", "status")
     list_filter = ("source", "status", "period_type", "indicator")
-    raw_id_fields = ("region", "organisation", "campaign", "project", "monthly_return", "mention")
+    raw_id_fields = ("region", "organisation", "campaign", "project", "monthly_return")
 
 
 @admin.register(DashboardPreset)

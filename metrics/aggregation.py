@@ -45,7 +45,7 @@ from django.dispatch import receiver
 
 from metrics import panelcache
 from metrics.models import Campaign, DataValue, Indicator, IndicatorRollup, Region, RollupDirty, TallyDirty
-from metrics.periods import MONTH, QUARTER, YEAR, Period, month_range
+from metrics.periods import MONTH, QUARTER, YEAR, Period, add_months, month_range
 
 SOURCES = (DataValue.Source.RETURN, DataValue.Source.REPORT, DataValue.Source.IMPORT)
 _SOURCE_INDEX = {s.value: i for i, s in enumerate(SOURCES)}
@@ -132,7 +132,7 @@ class MonthRange:
         return out
 
     def shift(self, months: int) -> MonthRange:
-        return MonthRange(_add_months(self.start, months), _add_months(self.end, months))
+        return MonthRange(add_months(self.start, months), add_months(self.end, months))
 
     def previous(self) -> MonthRange:
         return self.shift(-self.months)
@@ -154,7 +154,7 @@ class MonthRange:
         period = self.aligned()
         if period:
             return period.label
-        last = _add_months(self.end, -1)
+        last = add_months(self.end, -1)
         # Month labels come translated from Period (2024年1月 / January 2024).
         first_label = Period.month(self.start.year, self.start.month).label
         return f"{first_label}—{Period.month(last.year, last.month).label}"
@@ -164,16 +164,11 @@ class MonthRange:
         period = self.aligned()
         if period:
             return period.code
-        last = _add_months(self.end, -1)
+        last = add_months(self.end, -1)
         return f"{self.start:%Y-%m}~{last:%Y-%m}"
 
     def __str__(self) -> str:
         return self.code
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @lru_cache(maxsize=4096)

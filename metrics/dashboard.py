@@ -28,7 +28,7 @@ from metrics.models import (
     MonthlyReturn,
     Region,
 )
-from metrics.periods import MONTH, Period
+from metrics.periods import MONTH, Period, add_months
 from metrics.selectors import elections_due
 from portal import access, numbers
 
@@ -139,7 +139,7 @@ def dashboard_params(*, user, region: Region, filterset: DashboardFilter, today:
     if first.start >= last.end:
         first, last = last, first
     period = MonthRange(first.start, last.end)
-    trend_start = min(period.start, MonthRange(_add(period.end, -TREND_MONTHS), period.end).start)
+    trend_start = min(period.start, MonthRange(add_months(period.end, -TREND_MONTHS), period.end).start)
     indicator = data.get("indicator") or _default_indicator(data.get("category"))
     return DashboardParams(
         region=region,
@@ -152,11 +152,6 @@ def dashboard_params(*, user, region: Region, filterset: DashboardFilter, today:
         include_submitted=include_submitted,
         today=today,
     )
-
-
-def _add(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _default_indicator(category: str | None) -> Indicator:
@@ -199,14 +194,6 @@ def _change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
     if now is None or not before:
         return None
     return ((Decimal(now) - Decimal(before)) * 100 / Decimal(before)).quantize(Decimal("0.1"))
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    return str(value)
 
 
 def dashboard_kpis(*, user, params: DashboardParams) -> Table:
@@ -377,9 +364,9 @@ def dashboard_campaigns(*, params: DashboardParams) -> Table:
     ranges = {}
     for t in targets:
         start = Period.containing(t.campaign.start or params.period.start).start
-        end_day = min(t.campaign.end or params.today, params.today, _add(params.period.end, -1))
+        end_day = min(t.campaign.end or params.today, params.today, add_months(params.period.end, -1))
         end = Period.containing(end_day).end
-        ranges[t.pk] = MonthRange(start, max(end, _add(start, 1)))
+        ranges[t.pk] = MonthRange(start, max(end, add_months(start, 1)))
     regions = {}
     for t in targets:
         t.region.has_children = t.has_children
@@ -485,7 +472,7 @@ def dashboard_news(*, params: DashboardParams, filterset: DashboardFilter) -> Ta
         units=[None, None, None, ROW_UNIT, None, None],
     )
     for dv in values:
-        mention = dv.mention
+        mention = getattr(dv, "mention", None)  # the reverse side of reports.Mention.data_value
         report = mention.report if mention else None
         table.rows.append(
             [
@@ -555,4 +542,4 @@ def cell_text(value) -> str:
     """How a cell is written in CSV and spreadsheet files: exact, in the stored unit (元)."""
     if isinstance(value, date):
         return value.isoformat()
-    return _fmt(value)
+    return numbers.exact(value)

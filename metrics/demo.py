@@ -185,8 +185,9 @@ FLOW_MEANS = {
 SEASON = {1: 0.9, 2: 0.55, 3: 1.0, 4: 1.05, 5: 1.0, 6: 1.1, 7: 0.95, 8: 0.75, 9: 1.0, 10: 0.9, 11: 1.05, 12: 1.15}
 
 
-def load_demo(*, today: date | None = None, stdout=None) -> list[tuple[str, str, str, str]]:
-    """Build the demo world; returns (username, password, role, region) rows for printing."""
+def load_demo_world(*, today: date | None = None, stdout=None) -> list[tuple[str, str, str, str]]:
+    """Build the demo world without its news reports (reports.demo.load_demo adds them); returns
+    (username, password, role, region) rows for printing."""
     today = today or timezone.localdate()
     rng = random.Random(SEED)
     with transaction.atomic():
@@ -199,13 +200,6 @@ def load_demo(*, today: date | None = None, stdout=None) -> list[tuple[str, str,
         _build_projects(rng, regions, orgs, today)
         users = _build_users(regions)
         _build_values(rng, regions, today, users)
-    from reports.demo import load_sample_reports  # reports depends on metrics, not the other way
-
-    load_sample_reports()
-    # Bring the roll-ups up to date now rather than on the first dashboard load.
-    from metrics.aggregation import rollups_refresh
-
-    rollups_refresh()
     return [(u.username, DEMO_PASSWORD, Profile.Role(u.role).label, " / ".join(u.region_path)) for u in USERS]
 
 

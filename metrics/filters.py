@@ -19,7 +19,7 @@ def _regions(request):
 
 
 class PeriodField(forms.CharField):
-    """A period code: ``2024``, ``2024-Q1`` or ``2024-03``."""
+    """A period code: ``2024``, ``2024-Q1`` or ``2024-03``; the one period field of the pages and the API."""
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -31,7 +31,9 @@ class PeriodField(forms.CharField):
             raise ValidationError(str(exc)) from None
 
 
-class PeriodFilter(django_filters.Filter):
+class PeriodFilter(django_filters.CharFilter):
+    """A period written as 2024, 2024-Q1 or 2024-03."""
+
     field_class = PeriodField
 
 

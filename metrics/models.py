@@ -622,9 +622,6 @@ class DataValue(models.Model):
     monthly_return = models.ForeignKey(
         MonthlyReturn, null=True, blank=True, on_delete=models.SET_NULL, related_name="values"
     )
-    mention = models.ForeignKey(
-        "reports.Mention", null=True, blank=True, on_delete=models.SET_NULL, related_name="data_values"
-    )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -82,16 +82,16 @@ class Period:
     @property
     def end(self) -> date:
         """First day after the period (half-open, like Python ranges)."""
-        return _add_months(self.start, self.months)
+        return add_months(self.start, self.months)
 
     def month_starts(self) -> list[date]:
-        return [_add_months(self.start, i) for i in range(self.months)]
+        return [add_months(self.start, i) for i in range(self.months)]
 
     def contains(self, day: date) -> bool:
         return self.start <= day < self.end
 
     def previous(self) -> Period:
-        return Period(self.type, _add_months(self.start, -self.months))
+        return Period(self.type, add_months(self.start, -self.months))
 
     def next(self) -> Period:
         return Period(self.type, self.end)
@@ -122,7 +122,8 @@ class Period:
         return self.code
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """The first day of the month ``months`` after ``day``'s month (negative: before); the one month arithmetic."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -132,5 +133,5 @@ def month_range(first: date, last: date) -> list[date]:
     out, current = [], date(first.year, first.month, 1)
     while current <= last:
         out.append(current)
-        current = _add_months(current, 1)
+        current = add_months(current, 1)
     return out

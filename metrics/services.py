@@ -39,9 +39,11 @@ from metrics.models import (
     ReturnEvent,
 )
 from metrics.periods import MONTH, Period
-from metrics.validation import Findings, display, validate_form
+from metrics.validation import Findings, validate_form
 from portal import access
-from portal.models import AuditEvent, Notification, Profile
+from portal.models import Notification, Profile
+from portal.numbers import exact
+from portal.services import audit_record
 
 if TYPE_CHECKING:
     from extraction.gazetteer import Division, Gazetteer
@@ -61,23 +63,51 @@ VALUE_STATUS = {
 
 
 class ReturnError(Exception):
-    """A workflow step that cannot happen now; the message is shown to the user as is."""
+    """A workflow step that cannot happen now: ``str(error)`` is the Chinese message shown as is,
+    ``code`` names the refusal for the API (see portal.api.exceptions.MESSAGES)."""
+
+    code = "not_editable"
+
+    def __init__(self, message: str, *, code: str | None = None, monthly_return: MonthlyReturn | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.monthly_return = monthly_return
 
 
 class ReturnInvalid(ReturnError):
-    def __init__(self, findings: Findings, message: str | None = None) -> None:
-        super().__init__(message or _("报表中有错误，请按提示修改后再保存。"))
+    code = "invalid"
+
+    def __init__(self, findings: Findings, message: str | None = None, *, code: str | None = None) -> None:
+        super().__init__(message or _("报表中有错误，请按提示修改后再保存。"), code=code)
         self.findings = findings
+
+
+class ReturnNotEditable(ReturnError):
+    """The form's state refuses a change; ``code`` says which: waived, locked, submitted."""
 
 
 class ReturnSelfApproval(ReturnError):
     """The approver submitted the form or last saved its figures (separation of duties)."""
+
+    code = "self_approval"
+
+
+class ReturnChildrenPending(ReturnError):
+    """Regions below have not all been approved or waived; ``blocking`` lists them."""
+
+    code = "children_pending"
+
+    def __init__(self, message: str, *, blocking: list) -> None:
+        super().__init__(message)
+        self.blocking = blocking
 
 
 @dataclass
 class ReturnConflict(ReturnError):
     """Someone saved the form after this user loaded it; nothing of this save was written."""
 
+    code = "version_conflict"
     monthly_return: MonthlyReturn
     values: dict[str, Decimal | None]
     comments: dict[str, str]
@@ -92,13 +122,85 @@ class ReturnConflict(ReturnError):
         ) % {"who": who, "when": when}
 
 
+# --- Rights --------------------------------------------------------------------------------
+# Who may do what to a form, computed here only: the services check these before writing and
+# the form page asks ``return_rights`` which buttons to show.
+
+
+def _may_edit(user, region: Region) -> bool:
+    return access.can_edit_region(user, region)
+
+
+def _may_approve(user, region: Region) -> bool:
+    return access.can_approve_region(user, region)
+
+
+def _may_admin_lock(user, region: Region) -> bool:
+    return access.is_admin(user) and access.can_view_region(user, region)
+
+
+def _may_lock(user, region: Region) -> bool:
+    """Lifting a lock: an approver above the region or an administrator of its district."""
+    return _may_approve(user, region) or _may_admin_lock(user, region)
+
+
+def return_require_editor(*, user, region: Region) -> None:
+    """Refuse (403) a user who may not fill in the region's forms."""
+    if not _may_edit(user, region):
+        raise PermissionDenied(_("您没有填报该区域报表的权限。"))
+
+
+def _not_editable(ret: MonthlyReturn, message: str) -> ReturnNotEditable:
+    if ret.waived:
+        code = "waived"
+    elif ret.locked or ret.status == MonthlyReturn.Status.APPROVED:
+        code = "locked"
+    elif ret.status == MonthlyReturn.Status.SUBMITTED:
+        code = "submitted"
+    else:
+        code = "not_editable"
+    return ReturnNotEditable(message % {"status": ret.status_label}, code=code, monthly_return=ret)
+
+
+@dataclass(frozen=True)
+class ReturnRights:
+    edit: bool
+    approve: bool
+    unlock: bool
+    lock: bool
+    waive: bool
+    unwaive: bool
+    deadline_locked_new: bool  # no form yet, and its deadline has passed with locking on
+
+
+def return_rights(
+    *, user, region: Region, dataset: DataSet, month: date, monthly_return: MonthlyReturn | None, today: date
+) -> ReturnRights:
+    """What this user may do to the form now, as the services will judge it."""
+    ret = monthly_return
+    deadline_locked_new = ret is None and dataset.lock_after_deadline and today > dataset.deadline_for(month)
+    approver = _may_approve(user, region)
+    return ReturnRights(
+        edit=_may_edit(user, region) and (ret.editable if ret else not deadline_locked_new),
+        approve=bool(ret and ret.status == MonthlyReturn.Status.SUBMITTED and approver),
+        unlock=bool(ret and ret.locked and _may_lock(user, region)),
+        lock=bool(ret and not ret.locked and _may_admin_lock(user, region)),
+        waive=approver
+        and (
+            ret is None
+            or (not ret.waived and ret.status in (MonthlyReturn.Status.DRAFT, MonthlyReturn.Status.RETURNED))
+        ),
+        unwaive=bool(ret and ret.waived and approver),
+        deadline_locked_new=deadline_locked_new,
+    )
+
+
 # --- Entry ---------------------------------------------------------------------------------
 
 
 def return_get_or_create(*, user, region: Region, dataset: DataSet, month: date) -> MonthlyReturn:
     """The region's form for the month, created as a draft on first use."""
-    if not access.can_edit_region(user, region):
-        raise PermissionDenied(_("您没有填报该区域报表的权限。"))
+    return_require_editor(user=user, region=region)
     _check_applies(region=region, dataset=dataset, month=month)
     with transaction.atomic():
         ret, created = MonthlyReturn.objects.get_or_create(region=region, dataset=dataset, month=month)
@@ -131,10 +233,9 @@ def return_save_values(
     return_refresh_deadline_lock(monthly_return=monthly_return)
     with transaction.atomic():
         ret = _lock_row(monthly_return)
-        if not access.can_edit_region(user, ret.region):
-            raise PermissionDenied(_("您没有填报该区域报表的权限。"))
+        return_require_editor(user=user, region=ret.region)
         if not ret.editable:
-            raise ReturnError(_("报表当前状态为“%(status)s”，不能修改。") % {"status": ret.status_label})
+            raise _not_editable(ret, _("报表当前状态为“%(status)s”，不能修改。"))
         indicators = selectors.return_indicators(dataset=ret.dataset)
         window = selectors.return_value_window(region=ret.region, indicators=indicators, month=ret.month)
         current = {ind.code: window.get((ind.code, ret.month)) for ind in indicators}
@@ -209,7 +310,7 @@ def _write_value(
     if dv is not None and selectors.return_is_suggestion(dv, ret):
         if new is None:
             return 0  # a news figure nobody has confirmed stays a suggestion
-        why = reason or f"确认新闻报道数值（原为 {display(dv.value)}）"
+        why = reason or f"确认新闻报道数值（原为 {exact(dv.value)}）"
     else:
         why = reason
     if dv is None:
@@ -287,17 +388,19 @@ def return_submit(*, user, monthly_return: MonthlyReturn, expected_version: int 
     return_refresh_deadline_lock(monthly_return=monthly_return)
     with transaction.atomic():
         ret = _lock_row(monthly_return)
-        if not access.can_edit_region(user, ret.region):
+        if not _may_edit(user, ret.region):
             raise PermissionDenied(_("您没有提交该区域报表的权限。"))
         if not ret.editable:
-            raise ReturnError(_("报表当前状态为“%(status)s”，不能提交。") % {"status": ret.status_label})
+            raise _not_editable(ret, _("报表当前状态为“%(status)s”，不能提交。"))
         if expected_version is not None and ret.version != expected_version:
-            raise ReturnError(_("报表已被他人修改，请刷新页面核对后再提交。"))
+            raise ReturnError(
+                _("报表已被他人修改，请刷新页面核对后再提交。"), code="version_conflict", monthly_return=ret
+            )
         findings = return_check(monthly_return=ret, submitting=True)
         if not findings.ok:
-            raise ReturnInvalid(findings, _("报表未通过校验，不能提交。请按提示修改。"))
+            raise ReturnInvalid(findings, _("报表未通过校验，不能提交。请按提示修改。"), code="checks_failed")
         if not any(v is not None for v in findings.values.values()):
-            raise ReturnError(_("报表没有填写任何数值，不能提交。"))
+            raise ReturnError(_("报表没有填写任何数值，不能提交。"), code="empty_return")
         now = timezone.now()
         _transition(ret, user, ReturnEvent.Action.SUBMIT, MonthlyReturn.Status.SUBMITTED, reason="")
         ret.submitted_by, ret.submitted_at = user, now
@@ -354,10 +457,12 @@ def return_approve(*, user, monthly_return: MonthlyReturn, note: str = "") -> Mo
     """已提交 → 已审核 and locked; only an approver above the region, once its children are done."""
     with transaction.atomic():
         ret = _lock_row(monthly_return)
-        if not access.can_approve_region(user, ret.region):
+        if not _may_approve(user, ret.region):
             raise PermissionDenied(_("只有上级区域的审核员可以审核此报表。"))
         if ret.status != MonthlyReturn.Status.SUBMITTED or ret.waived:
-            raise ReturnError(_("只有已提交的报表可以审核（当前：%(status)s）。") % {"status": ret.status_label})
+            raise ReturnError(
+                _("只有已提交的报表可以审核（当前：%(status)s）。") % {"status": ret.status_label}, code="not_submitted"
+            )
         reason = return_self_approval_reason(user=user, monthly_return=ret)
         if reason:
             raise ReturnSelfApproval(reason)
@@ -366,8 +471,9 @@ def return_approve(*, user, monthly_return: MonthlyReturn, note: str = "") -> Mo
         if blocking:
             names = "、".join(f"{c.region.display_name}（{c.state_label}）" for c in blocking[:10])
             more = f"等 {len(blocking)} 个" if len(blocking) > 10 else ""
-            raise ReturnError(
-                _("下级区域尚未全部审核或免报：%(names)s%(more)s。请先处理下级报表。") % {"names": names, "more": more}
+            raise ReturnChildrenPending(
+                _("下级区域尚未全部审核或免报：%(names)s%(more)s。请先处理下级报表。") % {"names": names, "more": more},
+                blocking=blocking,
             )
         now = timezone.now()
         _transition(ret, user, ReturnEvent.Action.APPROVE, MonthlyReturn.Status.APPROVED, reason=note)
@@ -390,10 +496,12 @@ def return_send_back(*, user, monthly_return: MonthlyReturn, reason: str) -> Mon
         raise ValidationError({"reason": _("请填写退回原因。")})
     with transaction.atomic():
         ret = _lock_row(monthly_return)
-        if not access.can_approve_region(user, ret.region):
+        if not _may_approve(user, ret.region):
             raise PermissionDenied(_("只有上级区域的审核员可以退回此报表。"))
         if ret.status != MonthlyReturn.Status.SUBMITTED:
-            raise ReturnError(_("只有已提交的报表可以退回（当前：%(status)s）。") % {"status": ret.status_label})
+            raise ReturnError(
+                _("只有已提交的报表可以退回（当前：%(status)s）。") % {"status": ret.status_label}, code="not_submitted"
+            )
         _transition(ret, user, ReturnEvent.Action.RETURN, MonthlyReturn.Status.RETURNED, reason=reason)
         _audit(user, "return_send_back", ret, reason=reason)
         _notify(_submitters(ret), f"{_label(ret)}被退回：{reason[:100]}", _link(ret))
@@ -410,7 +518,7 @@ def return_unlock(*, user, monthly_return: MonthlyReturn, reason: str) -> Monthl
         if not _may_lock(user, ret.region):
             raise PermissionDenied(_("只有上级审核员或管理员可以解锁。"))
         if not ret.locked:
-            raise ReturnError(_("该报表未锁定。"))
+            raise ReturnError(_("该报表未锁定。"), code="not_locked")
         old_reason = ret.lock_reason
         ret.locked, ret.lock_reason, ret.locked_by, ret.locked_at = False, "", None, None
         if old_reason == MonthlyReturn.LockReason.DEADLINE:
@@ -435,10 +543,13 @@ def return_lock(*, user, monthly_return: MonthlyReturn, reason: str) -> MonthlyR
         raise ValidationError({"reason": _("请填写锁定原因。")})
     with transaction.atomic():
         ret = _lock_row(monthly_return)
-        if not (access.is_admin(user) and access.can_view_region(user, ret.region)):
+        if not _may_admin_lock(user, ret.region):
             raise PermissionDenied(_("只有管理员可以锁定报表。"))
         if ret.locked:
-            raise ReturnError(_("报表已处于锁定状态（%(reason)s）。") % {"reason": ret.get_lock_reason_display()})
+            raise ReturnError(
+                _("报表已处于锁定状态（%(reason)s）。") % {"reason": ret.get_lock_reason_display()},
+                code="already_locked",
+            )
         ret.locked, ret.lock_reason = True, MonthlyReturn.LockReason.ADMIN
         ret.locked_by, ret.locked_at, ret.status_reason = user, timezone.now(), reason
         ret.save(update_fields=["locked", "lock_reason", "locked_by", "locked_at", "status_reason"])
@@ -453,15 +564,17 @@ def return_waive(*, user, region: Region, dataset: DataSet, month: date, reason:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写免报原因。")})
-    if not access.can_approve_region(user, region):
+    if not _may_approve(user, region):
         raise PermissionDenied(_("只有上级区域的审核员可以设置免报。"))
     _check_applies(region=region, dataset=dataset, month=month)
     with transaction.atomic():
         ret = _lock_row(MonthlyReturn.objects.get_or_create(region=region, dataset=dataset, month=month)[0])
         if ret.status in (MonthlyReturn.Status.SUBMITTED, MonthlyReturn.Status.APPROVED):
-            raise ReturnError(_("已提交或已审核的报表不能设为免报。"))
+            raise ReturnError(
+                _("已提交或已审核的报表不能设为免报。"), code="already_waived" if ret.waived else "not_waivable"
+            )
         if ret.waived:
-            raise ReturnError(_("该报表已是免报状态。"))
+            raise ReturnError(_("该报表已是免报状态。"), code="already_waived")
         ret.waived, ret.waiver_reason, ret.updated_by = True, reason, user
         ret.save(update_fields=["waived", "waiver_reason", "updated_by", "updated_at"])
         _event(ret, user, ReturnEvent.Action.WAIVE, reason=reason)
@@ -473,10 +586,10 @@ def return_waive(*, user, region: Region, dataset: DataSet, month: date, reason:
 def return_unwaive(*, user, monthly_return: MonthlyReturn, reason: str = "") -> MonthlyReturn:
     with transaction.atomic():
         ret = _lock_row(monthly_return)
-        if not access.can_approve_region(user, ret.region):
+        if not _may_approve(user, ret.region):
             raise PermissionDenied(_("只有上级区域的审核员可以取消免报。"))
         if not ret.waived:
-            raise ReturnError(_("该报表不是免报状态。"))
+            raise ReturnError(_("该报表不是免报状态。"), code="not_waived")
         ret.waived, ret.waiver_reason, ret.updated_by = False, "", user
         ret.save(update_fields=["waived", "waiver_reason", "updated_by", "updated_at"])
         _event(ret, user, ReturnEvent.Action.UNWAIVE, reason=reason)
@@ -551,7 +664,7 @@ def reminder_send(
         for ds in open_forms:
             if ds.pk in forms:
                 _event(forms[ds.pk], user, ReturnEvent.Action.REMIND, reason=text)
-        AuditEvent.objects.create(
+        audit_record(
             user=user,
             action="return_remind",
             target=f"{region.display_name} {month:%Y-%m}",
@@ -670,16 +783,12 @@ def _event(ret, user, action, *, old_status="", new_status="", reason="", coales
 
 
 def _audit(user, action: str, ret: MonthlyReturn, **detail) -> None:
-    AuditEvent.objects.create(
+    audit_record(
         user=user,
         action=action,
-        target=f"{ret.region.display_name} {ret.dataset.name} {ret.month:%Y-%m}"[:200],
+        target=f"{ret.region.display_name} {ret.dataset.name} {ret.month:%Y-%m}",
         detail={"monthly_return": ret.pk, **{k: v for k, v in detail.items() if v}},
     )
-
-
-def _may_lock(user, region: Region) -> bool:
-    return access.can_approve_region(user, region) or (access.is_admin(user) and access.can_view_region(user, region))
 
 
 def _approvers_above(region: Region) -> list:
@@ -831,10 +940,10 @@ def region_import_subtree(
         result.root = root
         _import_below(gazetteer, division.index, root, _LEVEL_RANK[depth], result, fresh=fresh)
         if result.created_total or result.updated:
-            AuditEvent.objects.create(
+            audit_record(
                 user=user,
                 action="region_import",
-                target=root.display_name[:200],
+                target=root.display_name,
                 detail={
                     "division": division.code or division.name,
                     "depth": depth,

@@ -26,8 +26,10 @@ from openpyxl.utils import get_column_letter
 from metrics import selectors, services
 from metrics.models import DataSet, DataValue, Indicator, MonthlyReturn, Region
 from metrics.periods import MONTH, Period
-from metrics.validation import CellError, display, parse_value, validate_form
+from metrics.validation import CellError, parse_value, validate_form
 from portal import access
+from portal.decoding import decode_text
+from portal.numbers import exact
 
 ID_HEADER, REGION_HEADER, PARENT_HEADER, MONTH_HEADER, STATUS_HEADER = "区域编号", "区域", "上级区域", "月份", "状态"
 REGION_ALIASES = {"区域", "区域名称", "单位", "单位名称", "社区", "村", "社区/村", "街道", "街道/乡镇", "名称"}
@@ -136,7 +138,7 @@ def build_csv(*, user, root: Region, month: date, datasets: Iterable[DataSet]) -
         forms = {r.region_id: r for r in MonthlyReturn.objects.filter(region__in=regions, dataset=ds, month=month)}
         for region in regions:
             cells = [
-                display(values[(region.pk, i.pk)].value) if i.pk in ds_codes and (region.pk, i.pk) in values else ""
+                exact(values[(region.pk, i.pk)].value) if i.pk in ds_codes and (region.pk, i.pk) in values else ""
                 for i in indicators
             ]
             ret = forms.get(region.pk)
@@ -237,7 +239,7 @@ def read_upload(upload, *, user, default_month: date | None) -> ImportPreview:
 def _read_sheets(upload, name: str) -> Iterator[tuple[str, list[list[object]]]]:
     data = upload.read()
     if name.lower().endswith(".csv"):
-        text = _decode(data)
+        text, _encoding = decode_text(data)
         yield "CSV", list(csv.reader(io.StringIO(text)))[: MAX_ROWS + HEADER_SCAN_ROWS]
         return
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -267,15 +269,6 @@ def _uncalculated(value: object, formula: object) -> object:
     if value is None and isinstance(formula, str) and formula.startswith("="):
         return UncalculatedFormula(formula)
     return value
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("unknown encoding")
 
 
 def _read_sheet(preview, sheet_name, rows, user, default_month, indicators, datasets, regions, seen) -> None:
@@ -453,7 +446,7 @@ def _check_row(out: ImportRow, row, ind_cols: dict[int, Indicator], datasets: li
                 "region": region.pk,
                 "dataset": ds.pk,
                 "month": f"{month:%Y-%m}",
-                "values": {c: display(findings.values[c]) for c in posted},
+                "values": {c: exact(findings.values[c]) for c in posted},
             }
         )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from metrics.models import Indicator, ValidationRule
+from portal.numbers import exact
 
 MAX_DECIMALS = 4
 MAX_INTEGER_DIGITS = 16  # DataValue.value holds 20 digits, 4 of them after the point
@@ -91,16 +92,6 @@ def parse_value(raw: object) -> Decimal | None:
     return number
 
 
-def display(number: Decimal | float | int | None) -> str:
-    """A number as people write it: 120, 92.5, 1234567 — no trailing zeros or exponent."""
-    if number is None:
-        return ""
-    number = Decimal(str(number))
-    if number == number.to_integral_value():
-        return str(number.quantize(Decimal(1)))
-    return format(number.normalize(), "f")
-
-
 def check_cell(indicator: Indicator, value: Decimal) -> list[str]:
     """The per-indicator rules: integer, bounds (min 0 means non-negative), size and precision."""
     errors = []
@@ -112,15 +103,15 @@ def check_cell(indicator: Indicator, value: Decimal) -> list[str]:
     if abs(value) >= Decimal(10) ** MAX_INTEGER_DIGITS:
         errors.append("数值过大，请核对单位")
     if indicator.min_value is not None and value < indicator.min_value:
-        errors.append("不能为负数" if indicator.min_value == 0 else f"不能小于 {display(indicator.min_value)}")
+        errors.append("不能为负数" if indicator.min_value == 0 else f"不能小于 {exact(indicator.min_value)}")
     if indicator.max_value is not None and value > indicator.max_value:
-        errors.append(f"不能大于 {display(indicator.max_value)}")
+        errors.append(f"不能大于 {exact(indicator.max_value)}")
     return errors
 
 
 def relation_message(rule: ValidationRule, left: Decimal, right: Decimal) -> str:
     base = rule.message or f"{rule.left.name}{_RELATION_WORDS[rule.operator]}{rule.right.name}"
-    return f"{base}（{rule.left.name} {display(left)}，{rule.right.name} {display(right)}）"
+    return f"{base}（{rule.left.name} {exact(left)}，{rule.right.name} {exact(right)}）"
 
 
 def outlier_message(value: Decimal | None, history: Sequence[Decimal]) -> str | None:
@@ -143,7 +134,7 @@ def outlier_message(value: Decimal | None, history: Sequence[Decimal]) -> str | 
         return None
     direction = "高于" if float(value) > median else "低于"
     return (
-        f"明显{direction}本区域近{len(points)}个月的水平（中位数 {display(round(Decimal(median), 2))}），"
+        f"明显{direction}本区域近{len(points)}个月的水平（中位数 {exact(round(Decimal(median), 2))}），"
         "请核实；如确属实，请在备注中说明原因"
     )
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from portal import access
 from portal import selectors as portal_selectors
 from portal.models import AuditEvent, Notification, Profile
+from portal.services import audit_record
 
 # Models every administrator shares: the catalogue, the schemes, and the security logs that only
 # superusers hold permissions for. Every other registered model must declare how it reaches its
@@ -99,7 +100,7 @@ class ProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        AuditEvent.objects.create(
+        audit_record(
             user=request.user,
             action="permission_change",
             target=str(obj.user),
@@ -177,9 +178,7 @@ class ScopedUserAdmin(ScopedAdminMixin, BaseUserAdmin):
         for user in users:
             user.is_active = False
             user.save(update_fields=["is_active"])
-            AuditEvent.objects.create(
-                user=request.user, action="user_deactivate", target=user.username, detail={"via": "admin"}
-            )
+            audit_record(user=request.user, action="user_deactivate", target=user.username, detail={"via": "admin"})
         self.message_user(request, _("已停用 %(n)d 个账号。") % {"n": len(users)}, messages.SUCCESS)
 
     def get_readonly_fields(self, request, obj=None):
@@ -191,6 +190,6 @@ class ScopedUserAdmin(ScopedAdminMixin, BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
-            AuditEvent.objects.create(
+            audit_record(
                 user=request.user, action="user_change", target=obj.username, detail={"changed": form.changed_data}
             )

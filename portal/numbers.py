@@ -21,6 +21,16 @@ def to_decimal(value) -> Decimal | None:
         return None
 
 
+def exact(value) -> str:
+    """Every digit of a stored figure as people write it: 120, 92.5, 15000 — never 1.5E+4 or 120.0000."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, Decimal | int | float):
+        return str(value)
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return format(number.normalize(), "f")
+
+
 def plain(value, places: int = 2) -> str:
     """A decimal as people write it, at most ``places`` decimals, trailing zeros dropped: 15000, 99.01."""
     number = to_decimal(value)

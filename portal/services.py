@@ -1,4 +1,4 @@
-"""Writes of the portal app: what a district administrator may do follows from the role; API tokens."""
+"""Writes of the portal app: the audit log, what a district administrator may do follows from the role; API tokens."""
 
 from __future__ import annotations
 
@@ -7,7 +7,27 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from portal.models import ApiToken
+from portal.models import ApiToken, AuditEvent
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(*, user, action: str, target: str = "", detail: dict | None = None, request=None) -> AuditEvent:
+    """The one writer of the audit log; ``request`` adds the client's address, an anonymous user is kept as none."""
+    event = AuditEvent(
+        user=user if getattr(user, "pk", None) else None,
+        action=action,
+        target=str(target)[:200],
+        detail=detail or {},
+        ip_address=client_ip(request),
+    )
+    event.save()
+    return event
+
 
 DISTRICT_ADMIN_GROUP = "区级管理员"
 # Self-service inside the subtree: users and their roles, organisations, regions, ratings, projects.

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from portal.selectors import home_summary
+from portal.home import home_summary
 
 
 @login_required

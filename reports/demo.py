@@ -9,6 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from metrics.aggregation import rollups_refresh
+from metrics.demo import load_demo_world
 from metrics.models import Region
 from reports.models import Report
 from reports.services import mentions_accept_above, normalised_hash, report_parse, report_submit
@@ -95,3 +97,13 @@ def _region(path: tuple[str, ...]) -> Region | None:
         if region is None:
             return None
     return region
+
+
+def load_demo(*, today: date | None = None, stdout=None) -> list[tuple[str, str, str, str]]:
+    """The whole demo: the world of metrics.demo, then the sample reports parsed and accepted on top;
+    returns (username, password, role, region) rows for printing."""
+    rows = load_demo_world(today=today, stdout=stdout)
+    load_sample_reports()
+    # Bring the roll-ups up to date now rather than on the first dashboard load.
+    rollups_refresh()
+    return rows

@@ -6,14 +6,14 @@ until the text has been read in full, so an unreadable upload never leaves half 
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from portal.decoding import UndecodableText, decode_text
 
 # A .docx of a news report is a few hundred kilobytes unpacked; more than this is a zip bomb.
 DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -70,7 +70,10 @@ def text_from_upload(data: bytes, *, max_bytes: int | None = None) -> Ingested:
     for magic, label in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise IngestError(f"无法读取：这是{label}，不是报道文本。支持 .txt、.docx、.pdf（文字版）和 .html。")
-    text, encoding = _decode(data)
+    try:
+        text, encoding = decode_text(data)
+    except UndecodableText as exc:
+        raise IngestError(str(exc)) from None
     if _looks_like_html(text):
         return Ingested(_finish(_html_text(text)), "html", encoding)
     return Ingested(_finish(text), "text", encoding)
@@ -87,78 +90,6 @@ def _finish(text: str) -> str:
     if len(text) > MAX_TEXT_CHARS:
         raise IngestError(f"报道正文过长（{len(text)} 字），上限为 {MAX_TEXT_CHARS} 字。")
     return text
-
-
-# --- plain text ---------------------------------------------------------------------------------
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return _checked(_strict(data, encoding), encoding), encoding
-    candidates = ["utf-8"]
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        candidates.insert(0, utf16)
-    candidates.append("gb18030")
-    for encoding in candidates:
-        text = _strict(data, encoding)
-        if text is not None and _plausible(text, chinese=encoding == "gb18030"):
-            return text, encoding
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is not None and _plausible(str(best), chinese=False):
-        return str(best), best.encoding
-    raise IngestError("无法识别文件编码或文件不是文本。请另存为 UTF-8 编码的 .txt，或上传 .docx/.pdf。")
-
-
-def _strict(data: bytes, encoding: str) -> str | None:
-    try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def _checked(text: str | None, encoding: str) -> str:
-    if text is None or not _plausible(text, chinese=False):
-        raise IngestError(f"文件声明为 {encoding} 编码，但内容无法按该编码读取，或不是文本。")
-    return text
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text of mostly ASCII or CJK has NUL or repeated high bytes in every other position."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    even, odd = data[0::2], data[1::2]
-    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
-        return "utf-16-le"
-    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
-        return "utf-16-be"
-    # Chinese UTF-16: the high byte of each code unit stays in the CJK block 0x4E–0x9F.
-    for name, high in (("utf-16-le", odd), ("utf-16-be", even)):
-        if sum(0x4E <= b <= 0x9F or b in (0, 0x30, 0xFF) for b in high) > len(high) * 0.8:
-            return name
-    return None
-
-
-def _plausible(text: str, *, chinese: bool) -> bool:
-    """Text, not binary: almost no control characters; for a GB guess, mostly Chinese."""
-    if not text:
-        return False
-    controls = sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t\f")
-    if controls > max(2, len(text) // 200) or "\x00" in text:
-        return False
-    if chinese:
-        letters = [ch for ch in text if not ch.isspace() and not ch.isascii()]
-        if letters:
-            cjk = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff" or unicodedata.category(ch).startswith("P"))
-            return cjk >= len(letters) * 0.8
-    return True
 
 
 # --- HTML ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import Campaign, Indicator, Region
+from metrics.models import Campaign, DataValue, Indicator, Region
 
 
 class Report(models.Model):
@@ -90,6 +90,11 @@ class Mention(models.Model):
     review = models.CharField(_("审核"), max_length=10, choices=Review.choices, default=Review.PENDING)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The figure this mention was accepted into (or linked to as evidence); the link lives here so
+    # that metrics knows nothing of reports. A figure has at most one mention, as before.
+    data_value = models.OneToOneField(
+        DataValue, verbose_name=_("数据值"), null=True, blank=True, on_delete=models.SET_NULL, related_name="mention"
+    )
 
     class Meta:
         verbose_name = _("指标提及")

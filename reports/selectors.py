@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
 from metrics.models import Indicator, Region
 from metrics.periods import QUARTER, YEAR, Period
 from portal import access
+from portal.numbers import exact
 from reports.models import Mention, Report
 
 ACTIVE_STATUSES = (Report.Status.PENDING, Report.Status.PARSING)
@@ -44,7 +44,7 @@ def mention_get(*, user, report: Report, pk, write: bool = False) -> Mention:
 def report_mentions(*, report: Report, pk: int | None = None) -> list[Mention]:
     qs = report.mentions.filter(pk=pk) if pk is not None else report.mentions.all()
     return list(
-        qs.select_related("indicator", "region", "region__parent").prefetch_related("data_values").order_by("start")
+        qs.select_related("indicator", "region", "region__parent", "data_value").order_by("start")
     )
 
 
@@ -53,14 +53,6 @@ def duplicate_visible(*, user, report: Report) -> Report | None:
     if report.duplicate_of_id is None:
         return None
     return access.filter_for_user(user, Report.objects.filter(pk=report.duplicate_of_id)).first()
-
-
-def fmt_value(value: Decimal | None) -> str:
-    """A decimal as people write it: 15000, 99.01 — never 1.5E+4 or 15000.000000."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -74,7 +66,7 @@ class Segment:
         if m is None:
             return ""
         indicator = m.indicator.name if m.indicator_id else "未归类"
-        return f"{fmt_value(m.value)} {m.unit} · {indicator} · 置信度 {m.confidence:.2f}"
+        return f"{exact(m.value)} {m.unit} · {indicator} · 置信度 {m.confidence:.2f}"
 
 
 def text_segments(*, report: Report, mentions: list[Mention]) -> list[Segment]:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from metrics.models import Campaign, DataValue, DataValueChange, Indicator, Region
 from metrics.periods import MONTH, PERIOD_TYPES, QUARTER, YEAR, Period
 from portal import access
+from portal.numbers import exact
 from reports.engine import context_for, get_extractor
 from reports.models import Mention, Report
 from reports.selectors import YTD, period_label
@@ -353,13 +354,18 @@ class BulkOutcome:
     messages: list[str] = field(default_factory=list)
 
 
+def report_may_review(*, user, report: Report) -> bool:
+    """Whether the user may accept, correct, reject and re-parse the report's figures."""
+    return access.can_edit_region(user, report.region)
+
+
 def _locked_mention(user, mention: Mention) -> Mention:
     m = (
         Mention.objects.select_for_update(of=("self",))
         .select_related("report__region", "indicator", "region")
         .get(pk=mention.pk)
     )
-    if not access.can_edit_region(user, m.report.region):
+    if not report_may_review(user=user, report=m.report):
         raise PermissionDenied("您的角色为只读，不能审核报道数据。")
     return m
 
@@ -380,7 +386,7 @@ def mention_accept(*, user, mention: Mention) -> AcceptOutcome:
     with transaction.atomic():
         m = _locked_mention(user, mention)
         if m.review == Mention.Review.ACCEPTED:
-            return AcceptOutcome("unchanged", f"“{m.text}”已采纳，未做改动。", m.data_values.first())
+            return AcceptOutcome("unchanged", f"“{m.text}”已采纳，未做改动。", m.data_value)
         missing = _value_problems(m)
         if missing:
             raise ValidationError(f"“{m.text}”缺少{'、'.join(missing)}，请先更正再采纳。")
@@ -407,7 +413,6 @@ def mention_accept(*, user, mention: Mention) -> AcceptOutcome:
                         value=value,
                         source=DataValue.Source.REPORT,
                         status=DataValue.Status.SUBMITTED,
-                        mention=m,
                         campaign=m.report.campaign,
                         comment=f"新闻报道《{m.report.title}》：{m.text}"[:500],
                         updated_by=user,
@@ -432,24 +437,24 @@ def mention_accept(*, user, mention: Mention) -> AcceptOutcome:
                 new_status=dv.status,
                 reason=f"采纳新闻报道《{m.report.title}》中的“{m.text}”",
             )
-            outcome = AcceptOutcome("created", f"已采纳：{cell} = {_fmt(value)}{indicator.unit}，待月度报表确认。", dv)
+            m.data_value = dv
+            outcome = AcceptOutcome("created", f"已采纳：{cell} = {exact(value)}{indicator.unit}，待月度报表确认。", dv)
         else:
             existing = (
-                f"已有{dv.get_source_display()}数据 {_fmt(dv.value)}{indicator.unit}（{dv.get_status_display()}）"
+                f"已有{dv.get_source_display()}数据 {exact(dv.value)}{indicator.unit}（{dv.get_status_display()}）"
             )
-            if dv.mention_id is None:
-                dv.mention = m
-                dv.save(update_fields=["mention"])
+            if not Mention.objects.filter(data_value=dv).exists():
+                m.data_value = dv
                 status = "linked"
             else:
                 status = "kept"
             if dv.value != value:
-                agree = f"报道数值为 {_fmt(value)}，与之不一致，请在月度报表中核对。"
+                agree = f"报道数值为 {exact(value)}，与之不一致，请在月度报表中核对。"
             else:
                 agree = "数值一致，本报道已作为佐证关联。" if status == "linked" else "数值一致。"
             outcome = AcceptOutcome(status, f"{cell}{existing}，未重复录入；{agree}", dv)
         m.review, m.reviewed_by, m.reviewed_at = Mention.Review.ACCEPTED, user, now
-        m.save(update_fields=["review", "reviewed_by", "reviewed_at"])
+        m.save(update_fields=["review", "reviewed_by", "reviewed_at", "data_value"])
     return outcome
 
 
@@ -475,11 +480,9 @@ def mention_reject(*, user, mention: Mention) -> str:
                 )
                 dv.delete()
                 withdrawn = True
-            else:
-                dv.mention = None
-                dv.save(update_fields=["mention"])
+        m.data_value = None
         m.review, m.reviewed_by, m.reviewed_at = Mention.Review.REJECTED, user, timezone.now()
-        m.save(update_fields=["review", "reviewed_by", "reviewed_at"])
+        m.save(update_fields=["review", "reviewed_by", "reviewed_at", "data_value"])
     return f"已驳回“{m.text}”" + ("，并撤回了由它生成的数据。" if withdrawn else "。")
 
 
@@ -543,7 +546,3 @@ def mentions_accept_above(*, user, report: Report, threshold: float) -> BulkOutc
             if result.status != "created":
                 outcome.messages.append(result.message)
     return outcome
-
-
-def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f")

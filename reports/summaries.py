@@ -46,8 +46,9 @@ from metrics.dashboard import (
 )
 from metrics.models import Campaign, Indicator, Region
 from metrics.periods import MONTH, YEAR, Period
+from metrics.selectors import RegionNameError, region_by_name
 from portal import access, numbers
-from portal.models import AuditEvent
+from portal.services import audit_record
 from reports import charts, narrative
 from reports.charts import Series
 from reports.fonts import FontMissing, require_cjk_font
@@ -499,10 +500,10 @@ def export_record(
     *, user, region: Region, period: Period, campaign: Campaign | None, fmt: str, via: str = "page"
 ) -> None:
     """The audit trail of who took which figures out of the portal."""
-    AuditEvent.objects.create(
-        user=user if user is not None and user.pk else None,
+    audit_record(
+        user=user,
         action="export",
-        target=f"数据摘要 {region.display_name} {period.code}"[:200],
+        target=f"数据摘要 {region.display_name} {period.code}",
         detail={
             "region": region.pk,
             "period": period.code,
@@ -719,52 +720,9 @@ def _drop_older(summary: Summary, fingerprint: str) -> None:
 # --- Names on the command line ------------------------------------------------------------------
 
 
-def _city_of(region: Region, cities: dict[str, Region]) -> str:
-    city = cities.get(region.path[:6])
-    return city.name if city else ""
-
-
 def region_resolve(name: str) -> Region:
-    """A region by its name, short name, alias or a name qualified by its ancestors
-    ("周口市城乡一体化示范区"); an ambiguous name raises SummaryError listing the candidates."""
-    text = "".join((name or "").split())
-    if not text:
-        raise SummaryError("请给出区域名称")
-    suffixes = [text[i:] for i in range(len(text))]
-    found = list(Region.objects.filter(name__in=suffixes).select_related("parent"))
-    ancestors = {
-        r.path: r
-        for r in Region.objects.filter(path__in={p for r in found for p in r.ancestor_paths(include_self=False)})
-    }
-    exact = [r for r in found if r.name == text or _qualified(text, r, ancestors)]
-    if not exact:
-        loose = Region.objects.filter(Q(short_name=text) | Q(aliases__contains=text)).select_related("parent")
-        exact = [r for r in loose if text in r.alias_list()]
-    if len(exact) == 1:
-        return exact[0]
-    if not exact:
-        raise SummaryError(f"找不到区域“{name}”。")
-    cities = {r.path: r for r in Region.objects.filter(path__in={r.path[:6] for r in exact})}
-    listed = "、".join(f"{r.display_name}（{_city_of(r, cities)}）" for r in sorted(exact, key=lambda r: r.path))
-    example = next((r.display_name for r in exact if r.display_name != r.name), f"{_city_of(exact[0], cities)}{text}")
-    raise SummaryError(f"区域名称“{name}”不唯一，可能是：{listed}。请写明所属上级，如“{example}”。")
-
-
-def _qualified(text: str, region: Region, ancestors: dict[str, Region]) -> bool:
-    """Whether ``text`` is the region's name preceded by the names of its nearest ancestors."""
-    if not text.endswith(region.name):
-        return False
-    rest = text[: -len(region.name)]
-    chain = [ancestors.get(p) for p in reversed(region.ancestor_paths(include_self=False))]
-    for ancestor in chain:
-        if not rest:
-            return True
-        if ancestor is None:
-            return False
-        for option in (ancestor.name, *ancestor.alias_list()):
-            if option and rest.endswith(option):
-                rest = rest[: -len(option)]
-                break
-        else:
-            return False
-    return not rest
+    """A region by its name for the summary commands; an unknown or ambiguous name is a SummaryError."""
+    try:
+        return region_by_name(name=name)
+    except RegionNameError as exc:
+        raise SummaryError(str(exc)) from None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import access
+from portal.numbers import exact
 from reports import selectors, services
 from reports.forms import AcceptAboveForm, MentionCorrectForm, ReportSubmitForm, correction_choices
 from reports.models import Mention, Report
@@ -89,7 +90,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "original": selectors.duplicate_visible(user=request.user, report=report),
         "mention_count": report.mentions.count(),
-        "can_edit": access.can_edit_region(request.user, report.region),
+        "can_edit": services.report_may_review(user=request.user, report=report),
     }
     template = "reports/_status.html" if _is_htmx(request) else "reports/detail.html"
     return render(request, template, context)
@@ -117,7 +118,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _review_page(request: HttpRequest, report: Report, bound: MentionCorrectForm | None = None, status: int = 200):
     mentions = selectors.report_mentions(report=report)
-    can_edit = access.can_edit_region(request.user, report.region)
+    can_edit = services.report_may_review(user=request.user, report=report)
     bound_pk = int(bound.prefix[1:]) if bound is not None else None
     choices = correction_choices(user=request.user) if can_edit else None
     context = {
@@ -137,22 +138,22 @@ def _row(request: HttpRequest, m: Mention, can_edit: bool, form=None, choices=No
             user=request.user,
             choices=choices,
             initial={
-                "value": selectors.fmt_value(m.value),
+                "value": exact(m.value),
                 "unit": m.unit,
                 "indicator": m.indicator_id,
                 "region": m.region_id,
                 "period": selectors.period_code(m.period_type, m.period_start),
             },
         )
-    data_value = next(iter(m.data_values.all()), None)
+    data_value = m.data_value
     return {
         "m": m,
         "period": selectors.period_label(m.period_type, m.period_start),
-        "value": selectors.fmt_value(m.value),
+        "value": exact(m.value),
         "form": form,
         "can_edit": can_edit,
         "data_value": data_value,
-        "data_value_display": selectors.fmt_value(data_value.value) if data_value else "",
+        "data_value_display": exact(data_value.value) if data_value else "",
     }
 
 

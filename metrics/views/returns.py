@@ -33,10 +33,11 @@ from metrics.forms import (
 )
 from metrics.models import DataSet, DataValue, MonthlyReturn, Region
 from metrics.periods import MONTH, Period
-from metrics.validation import Findings, display
+from metrics.validation import Findings
 from portal import access
-from portal.models import AuditEvent
 from portal.navigation import region_breadcrumbs
+from portal.numbers import exact
+from portal.services import audit_record
 
 IMPORT_SESSION_KEY = "return_import"
 
@@ -119,28 +120,24 @@ def _render_form(
     for row in rows:
         code = row["indicator"].code
         stored = row["value"]
-        row["input"] = typed[code] if typed is not None and code in typed else display(stored.value if stored else None)
+        row["input"] = typed[code] if typed is not None and code in typed else exact(stored.value if stored else None)
         row["comment"] = (
             typed_comments[code]
             if typed_comments is not None and code in typed_comments
             else (stored.comment if stored else "")
         )
-        row["last_month_text"], row["last_year_text"] = display(row["last_month"]), display(row["last_year"])
-        row["suggestion_text"] = display(row["suggestion"].value) if row["suggestion"] else ""
+        row["last_month_text"], row["last_year_text"] = exact(row["last_month"]), exact(row["last_year"])
+        row["suggestion_text"] = exact(row["suggestion"].value) if row["suggestion"] else ""
         row["errors"] = findings.errors.get(code, [])
         row["warnings"] = findings.warnings.get(code, [])
         if conflict is not None:
-            row["theirs"] = display(conflict.values.get(code))
+            row["theirs"] = exact(conflict.values.get(code))
             row["theirs_comment"] = conflict.comments.get(code, "")
     deadline = dataset.deadline_for(month)
-    deadline_locked_new = ret is None and dataset.lock_after_deadline and today > deadline
-    can_edit = access.can_edit_region(user, region) and (ret.editable if ret else not deadline_locked_new)
-    may_lock = access.can_approve_region(user, region) or (
-        access.is_admin(user) and access.can_view_region(user, region)
+    rights = services.return_rights(
+        user=user, region=region, dataset=dataset, month=month, monthly_return=ret, today=today
     )
-    blocking = []
-    if ret is not None and ret.status == MonthlyReturn.Status.SUBMITTED and access.can_approve_region(user, region):
-        blocking = selectors.return_blocking_children(monthly_return=ret, today=today)
+    blocking = selectors.return_blocking_children(monthly_return=ret, today=today) if rights.approve else []
     names = {row["indicator"].code: row["indicator"].name for row in rows}
     context = {
         "region": region,
@@ -152,27 +149,19 @@ def _render_form(
         "summary": findings.summary(names),
         "deadline": deadline,
         "overdue": today > deadline,
-        "deadline_locked_new": deadline_locked_new,
+        "deadline_locked_new": rights.deadline_locked_new,
         "version": ret.version if ret else 1,
-        "can_edit": can_edit,
-        "can_approve": bool(
-            ret and ret.status == MonthlyReturn.Status.SUBMITTED and access.can_approve_region(user, region)
-        ),
+        "can_edit": rights.edit,
+        "can_approve": rights.approve,
         "self_approval_reason": (
             services.return_self_approval_reason(user=user, monthly_return=ret)
             if ret is not None and ret.status == MonthlyReturn.Status.SUBMITTED
             else None
         ),
-        "can_unlock": bool(ret and ret.locked and may_lock),
-        "can_lock": bool(ret and not ret.locked and access.is_admin(user) and access.can_view_region(user, region)),
-        "can_waive": bool(
-            access.can_approve_region(user, region)
-            and (
-                ret is None
-                or (not ret.waived and ret.status in (MonthlyReturn.Status.DRAFT, MonthlyReturn.Status.RETURNED))
-            )
-        ),
-        "can_unwaive": bool(ret and ret.waived and access.can_approve_region(user, region)),
+        "can_unlock": rights.unlock,
+        "can_lock": rights.lock,
+        "can_waive": rights.waive,
+        "can_unwaive": rights.unwaive,
         "blocking": blocking,
         "conflict": conflict,
         "unsaved": typed is not None,
@@ -284,7 +273,7 @@ def _save(request, region, ds, start, ret, values, comments):
                     "conflict": True,
                     "message": str(exc),
                     "version": exc.monthly_return.version,
-                    "theirs": {c: display(v) for c, v in exc.values.items()},
+                    "theirs": {c: exact(v) for c, v in exc.values.items()},
                 },
                 status=409,
             )
@@ -451,7 +440,7 @@ def return_history(request: HttpRequest, region_id: int, dataset: str, month: st
     events = [] if indicator else list(ret.events.select_related("user")[:200])
     value_labels, form_labels = dict(DataValue.Status.choices), dict(MonthlyReturn.Status.choices)
     for c in changes:
-        c.old_text, c.new_text = display(c.old_value) or _("（空）"), display(c.new_value) or _("（空）")
+        c.old_text, c.new_text = exact(c.old_value) or _("（空）"), exact(c.new_value) or _("（空）")
         c.old_status_label = value_labels.get(c.old_status, c.old_status)
         c.new_status_label = value_labels.get(c.new_status, c.new_status)
     for e in events:
@@ -500,7 +489,7 @@ def return_template(request: HttpRequest) -> HttpResponse:
 def return_export(request: HttpRequest) -> HttpResponse:
     region, month, datasets = _sheet_scope(request, write=False)
     fmt = request.GET.get("format", "xlsx")
-    AuditEvent.objects.create(
+    audit_record(
         user=request.user,
         action="export",
         target=f"月度报表 {region.display_name} {month:%Y-%m}",
@@ -573,9 +562,7 @@ def return_import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("metrics:return_import")
     finally:
         request.session.pop(IMPORT_SESSION_KEY, None)
-    AuditEvent.objects.create(
-        user=request.user, action="return_import", target=pending["filename"][:200], detail={"forms": count}
-    )
+    audit_record(user=request.user, action="return_import", target=pending["filename"], detail={"forms": count})
     messages.success(
         request,
         ngettext(

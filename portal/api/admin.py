@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ScopedAdminMixin
-from portal.models import ApiToken, AuditEvent
-from portal.signals import client_ip
+from portal.models import ApiToken
+from portal.services import audit_record
 
 
 @admin.register(ApiToken)
@@ -45,10 +45,10 @@ class ApiTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
     def _audit(self, request, obj: ApiToken) -> None:
-        AuditEvent.objects.create(
+        audit_record(
             user=request.user,
             action="api_token_revoke",
-            target=str(obj.user)[:200],
+            target=str(obj.user),
             detail={"via": "admin", "prefix": obj.prefix},
-            ip_address=client_ip(request),
+            request=request,
         )

@@ -12,7 +12,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 
 from portal.api.throttling import InvalidTokenLimiter, InvalidTokenThrottled
 from portal.models import ApiToken
-from portal.signals import client_ip
+from portal.services import client_ip
 
 # Writing last_used on every request would turn each read into a write; a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import django_filters as filters
-from django import forms
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from metrics.filters import PeriodFilter
 from metrics.models import DataValue, Indicator, MonthlyReturn, Organisation, Region
 from metrics.periods import PERIOD_TYPES, Period
 from portal import access
@@ -45,25 +45,6 @@ class RegionChoiceFilter(filters.ModelChoiceFilter):
 @extend_schema_field(OpenApiTypes.STR)
 class CodeMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
     """Catalogue codes, repeated (?indicator=a&indicator=b)."""
-
-
-class PeriodField(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return Period.parse(value)
-        except ValueError:
-            raise forms.ValidationError(
-                "无法识别的期间“%(value)s”，应为 2024、2024-Q1 或 2024-03。", params={"value": value[:20]}
-            ) from None
-
-
-class PeriodFilter(filters.CharFilter):
-    """A period written as 2024, 2024-Q1 or 2024-03."""
-
-    field_class = PeriodField
 
 
 def _within(queryset: QuerySet, name: str, region: Region | None) -> QuerySet:

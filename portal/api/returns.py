@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -26,7 +26,7 @@ from portal import access
 from portal.api import filters
 from portal.api import serializers as api_serializers
 from portal.api.exceptions import MESSAGES, ApiError
-from portal.api.views import refuse_if_not_editable, valid_data
+from portal.api.views import not_editable_error, valid_data
 
 _NUMBER = serializers.DecimalField(max_digits=20, decimal_places=4)
 
@@ -37,17 +37,19 @@ def in_chinese() -> translation.override:
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def _refusal(exc: Exception, code: str, *, status_code: int | None = None, **extra) -> ApiError:
-    """The service's own Chinese message (it names states and regions) with the code's English."""
-    return ApiError(str(exc), MESSAGES[code][1], code=code, status_code=status_code, extra=extra)
+def _refusal(exc: return_services.ReturnError, *, status_code: int | None = None, **extra) -> ApiError:
+    """The service's own Chinese message (it names states and regions) with its code's English."""
+    if isinstance(exc, return_services.ReturnNotEditable):
+        return not_editable_error(exc)
+    return ApiError(str(exc), MESSAGES[exc.code][1], code=exc.code, status_code=status_code, extra=extra)
 
 
-def _findings_refusal(exc: return_services.ReturnInvalid, code: str) -> ApiError:
+def _findings_refusal(exc: return_services.ReturnInvalid) -> ApiError:
     findings = exc.findings
     return ApiError(
         str(exc),
-        MESSAGES[code][1],
-        code=code,
+        MESSAGES[exc.code][1],
+        code=exc.code,
         status_code=status.HTTP_400_BAD_REQUEST,
         extra={
             "fields": {"values": findings.errors},
@@ -189,20 +191,17 @@ class MonthlyReturnViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
                     reason=data.get("reason", ""),
                 )
             except return_services.ReturnInvalid as exc:
-                raise _findings_refusal(exc, "invalid") from None
+                raise _findings_refusal(exc) from None
             except return_services.ReturnConflict as exc:
                 # Like the page's conflict: the other person's figures, to compare before saving again.
                 raise _refusal(
                     exc,
-                    "version_conflict",
                     version=exc.monthly_return.version,
                     theirs={code: _number(v) for code, v in exc.values.items()},
                     theirs_comments=exc.comments,
                 ) from None
             except return_services.ReturnError as exc:
-                ret.refresh_from_db()
-                refuse_if_not_editable(ret)
-                raise _refusal(exc, "not_editable") from None
+                raise _refusal(exc) from None
         return self._answer(ret)
 
     # --- Workflow -----------------------------------------------------------------------------
@@ -224,13 +223,11 @@ class MonthlyReturnViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
             try:
                 return_services.return_submit(user=request.user, monthly_return=ret, expected_version=expected)
             except return_services.ReturnInvalid as exc:
-                raise _findings_refusal(exc, "checks_failed") from None
+                raise _findings_refusal(exc) from None
             except return_services.ReturnError as exc:
-                ret.refresh_from_db()
-                refuse_if_not_editable(ret)
-                if expected is not None and ret.version != expected:
-                    raise _refusal(exc, "version_conflict", version=ret.version) from None
-                raise _refusal(exc, "empty_return") from None
+                if exc.code == "version_conflict":
+                    raise _refusal(exc, version=exc.monthly_return.version) from None
+                raise _refusal(exc) from None
         return self._answer(ret)
 
     @extend_schema(
@@ -251,16 +248,15 @@ class MonthlyReturnViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
             try:
                 return_services.return_approve(user=request.user, monthly_return=ret, note=note)
             except return_services.ReturnSelfApproval as exc:
-                raise _refusal(exc, "self_approval", status_code=status.HTTP_403_FORBIDDEN) from None
-            except return_services.ReturnError as exc:
-                ret.refresh_from_db()
-                if ret.status != MonthlyReturn.Status.SUBMITTED or ret.waived:
-                    raise _refusal(exc, "not_submitted") from None
-                blocking = selectors.return_blocking_children(monthly_return=ret, today=timezone.localdate())
+                raise _refusal(exc, status_code=status.HTTP_403_FORBIDDEN) from None
+            except return_services.ReturnChildrenPending as exc:
                 cells = [
-                    {"region": c.region.pk, "region_name": c.region.display_name, "state": c.state} for c in blocking
+                    {"region": c.region.pk, "region_name": c.region.display_name, "state": c.state}
+                    for c in exc.blocking
                 ]
-                raise _refusal(exc, "children_pending", blocking=cells) from None
+                raise _refusal(exc, blocking=cells) from None
+            except return_services.ReturnError as exc:
+                raise _refusal(exc) from None
         return self._answer(ret)
 
     @extend_schema(
@@ -273,7 +269,7 @@ class MonthlyReturnViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return", filterset_class=None)
     def send_back(self, request: Request, pk=None) -> Response:
-        return self._with_reason(request, return_services.return_send_back, "not_submitted")
+        return self._with_reason(request, return_services.return_send_back)
 
     @extend_schema(
         summary="解锁",
@@ -286,7 +282,7 @@ class MonthlyReturnViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def unlock(self, request: Request, pk=None) -> Response:
-        return self._with_reason(request, return_services.return_unlock, "not_locked")
+        return self._with_reason(request, return_services.return_unlock)
 
     @extend_schema(
         summary="管理员锁定",
@@ -296,7 +292,7 @@ class MonthlyReturnViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def lock(self, request: Request, pk=None) -> Response:
-        return self._with_reason(request, return_services.return_lock, "already_locked")
+        return self._with_reason(request, return_services.return_lock)
 
     @extend_schema(
         summary="设为免报",
@@ -314,8 +310,7 @@ class MonthlyReturnViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
                     user=request.user, region=ret.region, dataset=ret.dataset, month=ret.month, reason=reason
                 )
             except return_services.ReturnError as exc:
-                ret.refresh_from_db()
-                raise _refusal(exc, "already_waived" if ret.waived else "not_waivable") from None
+                raise _refusal(exc) from None
         return self._answer(ret)
 
     @extend_schema(
@@ -326,9 +321,9 @@ class MonthlyReturnViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def unwaive(self, request: Request, pk=None) -> Response:
-        return self._with_reason(request, return_services.return_unwaive, "not_waived")
+        return self._with_reason(request, return_services.return_unwaive)
 
-    def _with_reason(self, request: Request, service: Callable[..., MonthlyReturn], refusal: str) -> Response:
+    def _with_reason(self, request: Request, service: Callable[..., MonthlyReturn]) -> Response:
         """A workflow step whose only refusal is its one wrong state (rights are a 403 from the service)."""
         ret = self.get_object()
         reason = valid_data(api_serializers.ReturnReasonSerializer, request)["reason"]
@@ -336,5 +331,5 @@ class MonthlyReturnViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
             try:
                 service(user=request.user, monthly_return=ret, reason=reason)
             except return_services.ReturnError as exc:
-                raise _refusal(exc, refusal) from None
+                raise _refusal(exc) from None
         return self._answer(ret)

@@ -139,6 +139,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class DataValueSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    mention = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="采纳自的新闻报道提及 id")
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     period = serializers.CharField(source="period.code", read_only=True, help_text="如 2024、2024-Q1、2024-03")

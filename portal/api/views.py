@@ -16,7 +16,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -32,21 +32,14 @@ from portal import services as portal_services
 from portal.api import filters
 from portal.api import serializers as api_serializers
 from portal.api.exceptions import MESSAGES, ApiError, error_body
-from portal.models import AuditEvent
-from portal.signals import client_ip
+from portal.services import audit_record
 from reports import services as report_services
 from reports.models import Mention, Report
 
 
 def audit(request: Request, action_name: str, target: str, **detail) -> None:
     """Record an API write in the audit log, marked as coming through the API."""
-    AuditEvent.objects.create(
-        user=request.user,
-        action=action_name,
-        target=target[:200],
-        detail={"via": "api", **detail},
-        ip_address=client_ip(request),
-    )
+    audit_record(user=request.user, action=action_name, target=target, detail={"via": "api", **detail}, request=request)
 
 
 @extend_schema_view(
@@ -158,15 +151,16 @@ class DataValueViewSet(viewsets.ModelViewSet):
     filterset_class = filters.DataValueFilter
 
     def get_queryset(self):
-        qs = DataValue.objects.select_related("indicator", "region", "campaign", "updated_by", "monthly_return")
+        qs = DataValue.objects.select_related(
+            "indicator", "region", "campaign", "updated_by", "monthly_return", "mention"
+        )
         qs = access.filter_for_user(self.request.user, qs)
         return qs.order_by("-period_start", "indicator__order", "region__path", "id")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         data = valid_data(api_serializers.DataValueCreateSerializer, request)
         indicator, region, period = data["indicator"], data["region"], data["period"]
-        if not access.can_edit_region(request.user, region):
-            raise PermissionDenied("您没有填报该区域报表的权限。")
+        return_services.return_require_editor(user=request.user, region=region)
         dataset = _dataset_for(indicator, region, data.get("dataset"))
         ret = return_services.return_get_or_create(
             user=request.user, region=region, dataset=dataset, month=period.start
@@ -176,9 +170,7 @@ class DataValueViewSet(viewsets.ModelViewSet):
         ).first()
         # A news figure nobody has confirmed is a suggestion in this cell: saving confirms it.
         # Anything else already fills the cell, and a figure is reported once (最多报一次).
-        if existing is not None and not (
-            existing.source == DataValue.Source.REPORT and existing.monthly_return_id != ret.pk
-        ):
+        if existing is not None and not selectors.return_is_suggestion(existing, ret):
             raise ApiError(
                 f"{region.display_name} {period.label}的“{indicator.name}”已有数值，请用 PATCH 修改该数值。",
                 f"This cell already holds a figure (id {existing.pk}); change it with PATCH.",
@@ -224,8 +216,7 @@ def _dataset_for(indicator: Indicator, region: Region, requested: DataSet | None
 
 
 def _return_of(request: Request, dv: DataValue) -> MonthlyReturn:
-    if not access.can_edit_region(request.user, dv.region):
-        raise PermissionDenied("您没有填报该区域报表的权限。")
+    return_services.return_require_editor(user=request.user, region=dv.region)
     if dv.period_type != MONTH:
         raise ApiError(
             "只有月度数值可以通过月度报表修改；年度、季度数值来自新闻报道，请在报道审核中更正。",
@@ -238,33 +229,34 @@ def _return_of(request: Request, dv: DataValue) -> MonthlyReturn:
     )
 
 
-def refuse_if_not_editable(ret: MonthlyReturn) -> None:
-    """Why a form refuses a write, as its own error code: waived, locked or submitted."""
+def not_editable_error(exc: return_services.ReturnNotEditable) -> ApiError:
+    """The service's refusal of a write to a form in the API's words, by the code it carries."""
+    ret = exc.monthly_return
     form = {"id": ret.pk, "status": ret.status, "locked": ret.locked, "lock_reason": ret.lock_reason}
-    if ret.waived:
-        raise ApiError(
+    if exc.code == "waived":
+        return ApiError(
             "该报表已设为免报，不能填报。", "This monthly return is waived.", code="waived", extra={"form": form}
         )
-    if ret.locked or ret.status == MonthlyReturn.Status.APPROVED:
+    if exc.code == "locked":
         why = ret.get_lock_reason_display() or "已审核"
-        raise ApiError(
+        return ApiError(
             f"报表已锁定（{why}），不能修改；如需修改请联系审核员解锁。",
             f"The monthly return is locked ({ret.lock_reason or 'approved'}); ask an approver to unlock it.",
             code="locked",
             extra={"form": form},
         )
-    if ret.status == MonthlyReturn.Status.SUBMITTED:
-        raise ApiError(
+    if exc.code == "submitted":
+        return ApiError(
             "报表已提交，等待审核，不能修改；如需修改请联系审核员退回。",
             "The monthly return is submitted and awaits approval; ask the approver to send it back first.",
             code="submitted",
             extra={"form": form},
         )
+    return ApiError(str(exc), MESSAGES["not_editable"][1], code="not_editable")
 
 
 def _save_cell(request: Request, ret: MonthlyReturn, indicator: Indicator, data: dict):
     """One cell through the returns service; its refusals become the API's error bodies."""
-    refuse_if_not_editable(ret)
     comments = {indicator.code: data["comment"]} if "comment" in data else None
     values = {indicator.code: data["value"]} if "value" in data else {}
     try:
@@ -290,10 +282,10 @@ def _save_cell(request: Request, ret: MonthlyReturn, indicator: Indicator, data:
                 "form_version": exc.monthly_return.version,
             },
         ) from None
+    except return_services.ReturnNotEditable as exc:
+        raise not_editable_error(exc) from None
     except return_services.ReturnError as exc:
-        ret.refresh_from_db()
-        refuse_if_not_editable(ret)
-        raise ApiError(str(exc), MESSAGES["not_editable"][1], code="not_editable") from None
+        raise ApiError(str(exc), MESSAGES[exc.code][1], code=exc.code) from None
     ret.refresh_from_db()
     dv = (
         DataValue.objects.select_related("indicator", "region", "campaign", "updated_by")

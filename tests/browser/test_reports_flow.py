@@ -57,6 +57,6 @@ def test_submit_watch_parse_and_accept_with_the_keyboard(live_server, page, worl
     page.wait_for_selector(f"#m{second.pk}.review-rejected")
 
     dv = DataValue.objects.get()
-    assert (dv.mention_id, dv.source, dv.status) == (first.pk, "report", "submitted")
+    assert (dv.mention.pk, dv.source, dv.status) == (first.pk, "report", "submitted")
     assert Mention.objects.get(pk=second.pk).review == Mention.Review.REJECTED
     assert page.console_errors == []

@@ -258,8 +258,8 @@ def test_news_highlights_show_the_sentence_and_the_report(figures, client_for, c
         report=report, start=start, end=start + 4, text="120户", value=120, unit="户", review="accepted"
     )
     dv = value("households_visited", figures.community_a, date(2024, 3, 1), 120, source="report")
-    dv.mention = mention
-    dv.save()
+    mention.data_value = dv
+    mention.save()
     rows = download(client_for(city_leader), "news", **Q)
     assert rows[1][1:] == [
         "朱庄社区",

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from metrics.demo import DEMO_PASSWORD, load_demo
+from metrics.demo import DEMO_PASSWORD
 from metrics.models import DataValue, MonthlyReturn, Organisation, Region, StarRating
+from reports.demo import load_demo
 
 
 @pytest.mark.django_db

@@ -197,6 +197,15 @@ def test_csv_ledger_in_gbk_imports(world, client_for, street_editor_a):
     assert DataValue.objects.get(indicator__code="households_visited").value == 66
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig"])
+def test_csv_ledger_saved_as_unicode_text_imports(world, client_for, street_editor_a, encoding):
+    # Excel's "Unicode 文本" is UTF-16; the ledger import reads it like a report upload does.
+    text = "区域,上级区域,走访户数,收集问题数,解决问题件数\r\n朱庄社区,金海路街道,66,10,8\r\n"
+    upload = SimpleUploadedFile("台账.csv", text.encode(encoding), content_type="text/csv")
+    response = preview(client_for(street_editor_a), upload)
+    assert [r.ok for r in response.context["preview"].rows] == [True]
+
+
 def test_unreadable_file_is_explained(world, client_for, street_editor_a):
     upload = SimpleUploadedFile("坏文件.xlsx", b"not a spreadsheet")
     response = preview(client_for(street_editor_a), upload)

@@ -7,7 +7,8 @@ import pytest
 
 from metrics.demo import _skewed_count
 from metrics.models import Indicator, ValidationRule
-from metrics.validation import CellError, display, outlier_message, parse_value, validate_form
+from metrics.validation import CellError, outlier_message, parse_value, validate_form
+from portal.numbers import exact
 
 
 def ind(code, name, *, integer=True, minimum=Decimal(0), maximum=None, required=False) -> Indicator:
@@ -55,9 +56,9 @@ def test_parse_value_rejects_text_in_chinese(raw):
 
 
 def test_display_drops_trailing_zeros():
-    assert display(Decimal("120.0000")) == "120"
-    assert display(Decimal("92.5000")) == "92.5"
-    assert display(None) == ""
+    assert exact(Decimal("120.0000")) == "120"
+    assert exact(Decimal("92.5000")) == "92.5"
+    assert exact(None) == ""
 
 
 def test_integer_rule_rejects_fractions():

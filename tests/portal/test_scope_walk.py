@@ -67,10 +67,11 @@ def _a_objects(world, editor_a):
         period_start=date(2024, 3, 1),
         value=Decimal(98761),
         monthly_return=ret,
-        mention=mention,
         source="report",
         status="approved",
     )
+    mention.data_value = dv
+    mention.save(update_fields=["data_value"])
     org = Organisation.objects.create(
         name="朱庄社区党支部", kind="branch", category="community", region=world.community_a
     )

@@ -56,7 +56,7 @@ def build_figures(world) -> None:
         period_start=date(2024, 3, 1),
         review=Mention.Review.ACCEPTED,
     )
-    DataValue.objects.create(
+    mention.data_value = DataValue.objects.create(
         indicator=households,
         region=world.street_a,
         period_type="month",
@@ -64,8 +64,8 @@ def build_figures(world) -> None:
         value=622,
         source=DataValue.Source.REPORT,
         status=DataValue.Status.APPROVED,
-        mention=mention,
     )
+    mention.save(update_fields=["data_value"])
 
 
 def pdf_text(path: Path) -> str:

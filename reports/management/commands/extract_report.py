@@ -12,6 +12,7 @@ from django.db import DatabaseError
 
 from extraction import ExtractionContext, Extractor
 from metrics.models import Region
+from metrics.selectors import regions_named
 from reports.engine import get_extractor
 
 
@@ -57,10 +58,7 @@ class Command(BaseCommand):
             return Extractor(), None
         key = None
         if region_name:
-            region = (
-                Region.objects.filter(name=region_name).order_by("path").first()
-                or Region.objects.filter(short_name=region_name).order_by("path").first()
-                or Region.objects.filter(aliases__contains=region_name).order_by("path").first()
-            )
-            key = str(region.pk) if region else None
+            # An ambiguous name takes the first region by path: the engine only needs a context.
+            named = regions_named(name=region_name)
+            key = str(named[0].pk) if named else None
         return get_extractor(), key

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from metrics.demo import load_demo
+from reports.demo import load_demo
 
 
 class Command(BaseCommand):
