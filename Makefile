@@ -37,10 +37,10 @@ lock: install
 	$(PY) -m pip freeze --exclude-editable > requirements.lock
 
 worker: install
-	$(VENV)/bin/celery -A portal worker -l info
+	$(VENV)/bin/celery -A config worker -l info
 
 beat: install
-	$(VENV)/bin/celery -A portal beat -l info
+	$(VENV)/bin/celery -A config beat -l info
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles var

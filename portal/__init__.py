@@ -1,3 +1,1 @@
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""Accounts (profiles, access, tokens, audit, notifications), the home page and the REST API."""

@@ -34,10 +34,10 @@ $PY manage.py load_demo >/dev/null
 $PY scripts/loadtest.py setup --users "$USERS" --out "$RUN"
 
 echo "== gunicorn ($WORKERS workers) and a Celery worker"
-.venv/bin/gunicorn portal.wsgi -w "$WORKERS" -b "127.0.0.1:$PORT" --timeout 60 \
+.venv/bin/gunicorn config.wsgi -w "$WORKERS" -b "127.0.0.1:$PORT" --timeout 60 \
   --access-logfile "$RUN/access.log" --error-logfile "$RUN/gunicorn.log" &
 pids+=($!)
-.venv/bin/celery -A portal worker -c 4 -l warning -n "loadtest-$$@%h" >"$RUN/worker.log" 2>&1 &
+.venv/bin/celery -A config worker -c 4 -l warning -n "loadtest-$$@%h" >"$RUN/worker.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 60); do
   curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break

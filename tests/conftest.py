@@ -132,7 +132,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _tasks_in_process_unless_worker(request):
-    from portal.celery import app
+    from config.celery import app
 
     eager = request.node.get_closest_marker("worker") is None
     previous = app.conf.task_always_eager
@@ -146,7 +146,7 @@ def celery_worker_process(transactional_db):
     """A real ``celery worker`` process on the test database; yields the Popen handle."""
     from django.db import connection
 
-    from portal.celery import app
+    from config.celery import app
 
     db = connection.settings_dict
     url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -159,7 +159,7 @@ def celery_worker_process(transactional_db):
             "-m",
             "celery",
             "-A",
-            "portal",
+            "config",
             "worker",
             "--pool=solo",
             "-l",

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def broker_down():
     """Submissions find no broker, so the report honestly waits as 待解析 until the sweep runs."""
-    from portal.celery import app
+    from config.celery import app
 
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False

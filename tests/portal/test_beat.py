@@ -3,7 +3,7 @@ something a worker can run (beat itself only runs under docker compose or `make 
 
 from django.conf import settings
 
-from portal.celery import app
+from config.celery import app
 
 
 def test_every_beat_entry_names_a_registered_task():

@@ -105,7 +105,7 @@ def _production_settings() -> dict:
         DJANGO_PRODUCTION="1",
         SECRET_KEY="x" * 20 + "-a-long-random-production-secret-0123456789",
         ALLOWED_HOSTS="portal.example.org",
-        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
     )
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; "

@@ -82,7 +82,7 @@ def own_redis(tmp_path):
 @pytest.fixture
 def broker(own_redis):
     """Point the Celery app at our own Redis and publish for real (no in-process tasks)."""
-    from portal.celery import app
+    from config.celery import app
 
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.task_always_eager = own_redis.url, False
@@ -145,7 +145,7 @@ def _start_worker(
     """
     from django.db import connection
 
-    from portal.celery import app
+    from config.celery import app
 
     db = connection.settings_dict
     url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -154,7 +154,7 @@ def _start_worker(
     argv = ["worker", f"--pool={pool}", "--concurrency=1", "-l", "info", "-n", f"{name}-{os.getpid()}@%h"]
     argv += ["--without-gossip", "--without-mingle"]
     code = (
-        "import json, sys; from portal.celery import app; "
+        "import json, sys; from config.celery import app; "
         "app.conf.broker_transport_options = {**app.conf.broker_transport_options, **json.loads(sys.argv[1])}; "
         "app.worker_main(sys.argv[2:])"
     )
