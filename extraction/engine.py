@@ -16,7 +16,7 @@ from .gazetteer import Gazetteer
 from .numbers import CN_DIGITS, NumberMatch, find_numbers
 from .periods import find_periods, period_of
 from .regions import LEVEL_RANK, Place, PlaceIndex, detect_places, main_place
-from .segment import Token, add_words, tokenize
+from .segment import FUNCTION_TAGS, Token, add_words, tokenize
 from .specs import CampaignSpec, ExtractionContext, ExtractionResult, IndicatorSpec, PlaceSpec
 from .text import Compact, compact, quoted_spans
 
@@ -30,33 +30,20 @@ _ANNUAL_BUDGET = re.compile(r"^[^每]*每(?:年|年度)(?:安排|投入|拨付|�
 # 每年带动就业3000余人, 每年接待游客: a yearly amount is a figure of its own; 每人, 每户 make a rate.
 _PER_YEAR_ONLY = re.compile(r"[^每]*每年(?!级)[^每]*")
 _TIME_AFTER_GE = re.compile(r"^(?:月|小时|工作日|季度|星期|周|年头|学期|昼夜|晚上|白天|钟头|半月|多月|余月|年度)")
+# Patterns of the rejection rules (_keep), named for what they recognise around a number.
+_THRESHOLD_AFTER = re.compile(r"(?:以上|以下|以内|及以上|及以下)(?:的|、|[\u4e00-\u9fff])")
+_OVER_BEFORE = re.compile(r"(?:超过|超|过)$")
+_COMPARED_BEFORE = re.compile(r"(?:超过|超|过|高于|低于|不足|少于|多于)$")
+_VILLAGE_CLASS_AFTER = re.compile(r"的?(?:村|社区|嘎查)")
+_UNIT_ADDRESS_AFTER = re.compile(r"[一二三四五六七八九十\d]*单元")
+_RANGE_BEFORE = re.compile(r"[\d一二三四五六七八九十两]\s*(?:至|到|-|—|~|～)$")
+_PHASE_AFTER = re.compile(r"(?:工程|项目|建设|改造|规划|用地)")
+_DIMENSION_BEFORE = re.compile(r"(?:[长宽高深]|海拔)$")
+_RECAP_BEFORE = re.compile(r"(?:这|那|此|上述|以上|前|后|头|末|最后|其中|另外)$")
+_HEADING_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}[。:：]")
 # A quotation this short is a slogan or a name (“三项工程、一项管理”), not reported speech.
 _SHORT_QUOTE = 16
-_SUBJECT_STOP_TAGS = frozenset(
-    {
-        "ad",
-        "v",
-        "p",
-        "c",
-        "u",
-        "uj",
-        "ul",
-        "ud",
-        "uv",
-        "uz",
-        "ug",
-        "d",
-        "r",
-        "m",
-        "q",
-        "y",
-        "e",
-        "o",
-        "f",
-        "t",
-        "vd",
-    }
-)
+_SUBJECT_STOP_TAGS = FUNCTION_TAGS | {"ad", "d"}
 _SKIP_BEFORE = (
     "累计",
     "共计",
@@ -229,15 +216,15 @@ class Extractor:
             and num.written_unit in ("名", "位")
         ):
             return None  # ordinals and rankings: 第33次, 前10名
-        if re.match(r"(?:以上|以下|以内|及以上|及以下)(?:的|、|[\u4e00-\u9fff])", after):
+        if _THRESHOLD_AFTER.match(after):
             return None  # threshold qualifiers: 50万元以上的村, 50万元以上、30万元以上嘎查数量, 实现50万元以上集体经济
-        if (after.startswith("以上") or re.search(r"(?:超过|超|过)$", before)) and _COUNTED_PLACES.search(
+        if (after.startswith("以上") or _OVER_BEFORE.search(before)) and _COUNTED_PLACES.search(
             t, d.clause_start(s), s
         ):
             return None  # 132个行政村集体经济收入达2万元以上, 1810个村…全部过10万元: the bar the villages pass
-        if num.unit == "元" and re.search(r"(?:超过|超|过)$", before) and re.match(r"[的]?(?:村|社区|嘎查)", after):
+        if num.unit == "元" and _OVER_BEFORE.search(before) and _VILLAGE_CLASS_AFTER.match(after):
             return None  # 收入超50万元村实现全覆盖: a class of villages by the bar they pass
-        if after.startswith("的") and re.search(r"(?:超过|超|过|高于|低于|不足|少于|多于)$", before):
+        if after.startswith("的") and _COMPARED_BEFORE.search(before):
             return None  # 年收入超过100万元的村, 超1000万元的村27个: a threshold, the count is of the villages
         if _THRESHOLD_NOUN.match(after):
             return None  # 守住10万元的底线: a bar to reach, not a figure reached
@@ -245,13 +232,13 @@ class Extractor:
             return None  # 帮3组的几户老人: 3组 names a villagers' group
         if num.chinese and before.endswith("数") and t[s] in "十百千万":
             return None  # 数十平方公里, 数百名: "some tens", no figure stated
-        if num.unit in ("栋", "幢") and re.match(r"[一二三四五六七八九十\d]*单元", after):
+        if num.unit in ("栋", "幢") and _UNIT_ADDRESS_AFTER.match(after):
             return None  # 8栋一单元: an address, not a count
         cs = d.clause_start(s)
         each = t[max(cs, d.previous_end(s)) : s]
         if "每" in each and not _ANNUAL_BUDGET.search(each) and not _PER_YEAR_ONLY.fullmatch(each):
             return None  # frequencies and rates: 每周一推进, 每人500元, 每名党员联系5至10户
-        if re.search(r"[\d一二三四五六七八九十两]\s*(?:至|到|-|—|~|～)$", before):
+        if _RANGE_BEFORE.search(before):
             return None  # a range (5至10户) is a norm or target, not a count
         if num.written_unit == "个" and _TIME_AFTER_GE.match(after):
             return None  # durations: 3个月, 5个工作日
@@ -259,9 +246,9 @@ class Extractor:
             return None  # 24小时值守, 仅一个小时
         if before.endswith("分") and num.unit in ("批", "批次", "组", "期", "轮", "类", "步"):
             return None  # 分3批次: how the work was split, not a count of it
-        if num.unit == "期" and re.match(r"^(?:工程|项目|建设|改造|规划|用地)", after):
+        if num.unit == "期" and _PHASE_AFTER.match(after):
             return None  # 一期工程 is a phase, not a count
-        if num.unit in ("米", "公里", "千米") and re.search(r"(?:[长宽高深]|海拔)$", before):
+        if num.unit in ("米", "公里", "千米") and _DIMENSION_BEFORE.search(before):
             return None  # a dimension of one object
         if num.chinese:
             return self._keep_chinese(num, d, cs)
@@ -284,13 +271,13 @@ class Extractor:
             return None  # 五位一体, 四面八方: parallel idioms
         if t[max(0, s - 1) : s] in ("”", "》", "」", "』"):
             return None  # “分散游击+集中清理”两种方式: a recap of named items
-        if re.search(r"(?:这|那|此|上述|以上|前|后|头|末|最后|其中|另外)$", t[max(0, s - 3) : s]):
+        if _RECAP_BEFORE.search(t[max(0, s - 3) : s]):
             return None
         np = _noun_run(t, e)
         if any(np.startswith(w) or np.endswith(w) for w in cat.ABSTRACT_NOUNS):
             return None  # 两种方式, 三支力量, 四个意识
         sentence_start = d.sentence_start(s)
-        if sentence_start == s and re.match(r"^[\u4e00-\u9fff]{0,6}[。:：]", t[e : e + 8]):
+        if sentence_start == s and _HEADING_AFTER.match(t[e : e + 8]):
             return None  # enumerated headings: 一个中心。两种方式。
         if raw and raw[0] in "两" and num.written_unit in ("个", "项") and len(np) <= 2:
             return None

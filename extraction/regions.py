@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from .gazetteer import Gazetteer
-from .segment import Token, dictionary_entry
+from .segment import FUNCTION_TAGS, Token, dictionary_entry
 from .specs import PlaceSpec
 
 # Suffix -> level. Longer suffixes first so that 街道办事处 wins over 街道.
@@ -456,18 +456,20 @@ _PERSON_TITLE = re.compile(
 _HIGHER_PLACE_TAIL = re.compile(r"(?<=在)[\u4e00-\u9fff]{1,6}(?:街道|镇|乡|区|县|市)$")
 _SENTENCE_BREAK = "。!?！？;；\n"
 
+# 村里, 镇上: "in the village", a place word for the one just named wherever a word begins with it.
+_LOCATIVE_LEVEL_WORDS = ("村里", "镇里", "镇上", "乡里", "社区里", "街道里")
 _ANAPHOR_RE = re.compile(
     # 我市/我们村: a report of the place's own office speaks of it in the first person.
     r"(?P<det>全|该|本|此|我们|我)(?P<lvl>街道办事处|街道|社区|示范区|开发区|小区|苏木|嘎查|区|县|旗|盟|市|省|镇|乡|村)"
     r"|(?P<organ>区委|县委|市委|区政府|县政府|市政府|街道党工委|镇党委|乡党委|社区党委|社区党总支|村党支部|村党总支|"
-    r"区纪委|县纪委|街道办事处|村党委|村委会|村委|居委会|村两委|村里|镇里|镇上|乡里|社区里|街道里|"
-    r"旗委|旗政府|盟委|苏木党委|嘎查党支部|嘎查党总支)"
+    r"区纪委|县纪委|街道办事处|村党委|村委会|村委|居委会|村两委|"
+    + "|".join(_LOCATIVE_LEVEL_WORDS)
+    + r"|旗委|旗政府|盟委|苏木党委|嘎查党支部|嘎查党总支)"
     # 小区 alone, as a clause's subject, for the compound just named: 小区党支部…, 小区的31名党员.
     r"|(?P<compound>小区)(?=党支部|党小组|里|的|还|累计|已|共|内|居民|业主|通过|把|将|先后|今年|划分|投资|连续)"
     # 街道把46个小区…, 社区累计…: the level word alone opening a clause, for the one just named.
     r"|(?P<level>街道|社区)(?=把|将|还|则|也|又|以|累计|共|已|先后|今年|去年|通过|推动|组织|投入|建成|开展|组建|成立|设立)"
 )
-_LOCATIVE_LEVEL_WORDS = frozenset({"村里", "镇里", "镇上", "乡里", "社区里", "街道里"})
 _ANAPHOR_LEVEL = {
     "街道办事处": "street",
     "街道": "street",
@@ -1211,32 +1213,7 @@ def _bare_ok(text: str, s: int) -> bool:
 _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "x", "j", "s", "n", "ng", "eng"})
 _LOOSE_TAGS = (_NAME_TAGS | {"l", "an"}) - {"nr", "nrt", "nrfg"}
 _LOCAL_SUFFIXES = frozenset({"街道办事处", "街道", "社区", "镇", "乡", "村", "苏木", "嘎查"})
-_LOCAL_STOP_TAGS = frozenset(
-    {
-        "p",
-        "c",
-        "u",
-        "uj",
-        "ul",
-        "ud",
-        "uv",
-        "uz",
-        "ug",
-        "r",
-        "rr",
-        "rz",
-        "v",
-        "vd",
-        "y",
-        "e",
-        "o",
-        "m",
-        "q",
-        "t",
-        "f",
-        "i",
-    }
-)
+_LOCAL_STOP_TAGS = FUNCTION_TAGS | {"rr", "rz", "i"}
 _LOCAL_STOP_WORDS = frozenset(
     [
         "也",
@@ -2027,6 +2004,7 @@ def _match_level_word(places: list[Place], gaz: Gazetteer, named: set[str]) -> N
     on the 西藏自治区's work it is the region. The nearest place whose name ends in the word wins,
     else the division above the places named that the gazetteer calls so (林芝市 → 西藏自治区).
     """
+    hints: list[str] | None = None  # the names, longest first, that disambiguate gazetteer look-ups
     for i, p in enumerate(places):
         m = _LEVEL_WORD_ANAPHOR.match(p.name) if p.anaphor else None
         if m is None:
@@ -2037,7 +2015,8 @@ def _match_level_word(places: list[Place], gaz: Gazetteer, named: set[str]) -> N
             continue
         better = _nearest_ending(places, i, word)
         if better is None:
-            better = _division_above(places, i, word, gaz, named)
+            hints = hints if hints is not None else sorted(named, key=len, reverse=True)
+            better = _division_above(places, i, word, gaz, hints)
         if better is not None:
             p.antecedent = better
 
@@ -2049,9 +2028,8 @@ def _nearest_ending(places: list[Place], i: int, word: str) -> Place | None:
     return None
 
 
-def _division_above(places: list[Place], i: int, word: str, gaz: Gazetteer, named: set[str]) -> Place | None:
+def _division_above(places: list[Place], i: int, word: str, gaz: Gazetteer, hints: list[str]) -> Place | None:
     """The gazetteer's division above the nearest named place whose name ends in ``word``."""
-    hints = sorted(named, key=len, reverse=True)
     for q in reversed(places[:i]):
         if q.anaphor or q.bare:
             continue

@@ -111,6 +111,13 @@ _lock = threading.Lock()
 _state: dict[str, object] = {}
 
 
+# jieba's tags of function words, numerals, time and direction words: what ends a name or a subject
+# phrase. The subject reader also stops at adverbs, the place reader at idioms and pronoun kinds.
+FUNCTION_TAGS = frozenset(
+    {"p", "c", "u", "uj", "ul", "ud", "uv", "uz", "ug", "r", "v", "vd", "y", "e", "o", "m", "q", "t", "f"}
+)
+
+
 class Token(NamedTuple):
     """One word with its offsets and dictionary tag (a tuple: thousands are made per report)."""
 
