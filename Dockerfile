@@ -11,9 +11,11 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY config ./config
 COPY portal ./portal
 COPY metrics ./metrics
 COPY reports ./reports
+COPY extraction ./extraction
 RUN pip install --no-cache-dir .
 COPY . .
 # collectstatic needs settings but no real secret or database.

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from . import catalogue as cat
 from .specs import IndicatorSpec
 from .units import EVENT_UNITS, MATERIAL_UNITS, MEASURE_UNITS
+from .wordlists import word_table
 
-_EVENT_HEADS = ("活动", "党课", "主题党日", "会议", "培训", "讲座", "宣讲", "座谈会", "议事会", "培训班")
+_EVENT_HEADS = word_table("event_heads")
 _EVENT_CONTEXT = tuple(w for w in cat.EVENT_NOUNS if len(w) > 1 and w not in ("行动", "学习", "交流"))
-_PERSON_NOUNS = ("书记", "成员", "干部", "党员", "代表", "负责人", "委员", "主任", "群众", "人员", "员")
+_PERSON_NOUNS = word_table("person_nouns")
 _QUOTES = re.compile(r"[“”‘’\"「」『』]")
 
 
@@ -34,7 +35,7 @@ _VERB_LOOKALIKES = re.compile(
     r"(?<=参与)志愿服务|(?<=参加)志愿服务|志愿服务(?=活动|时长|项目)"
 )
 # Verbs for things only gathered or claimed, not settled: 收集诉求, 认领微心愿, 梳理清单.
-_COLLECT_VERBS = ("收集", "征集", "梳理", "受理", "认领", "发现", "形成", "列出", "汇总", "交办", "建立")
+_COLLECT_VERBS = word_table("collect_verbs")
 _PEOPLE_WORDS = (*cat.CADRE_WORDS, *cat.MASSES_WORDS, "人", "员", "者", "户", "群体", "老人", "儿童", "学生", "农民")
 _MATTER_UNITS = ("件", "项", "条", "个", "起", "处")
 _LIST_HEADS = ("清单", "台账", "目录", "建议", "意见")
@@ -45,17 +46,7 @@ _PREP_OBJECT = re.compile(r"(?:向|给|对)$")
 # Members a Party organisation is made of are its members (stock): 由7名党员组成的小区党支部.
 _ORG_COMPOSITION = re.compile(r"^(?:组成|构成)的?[^，,。;；]{0,10}?(?:党支部|支部|党组织|党小组|党总支|党委)")
 # Cadres by what they were sent to do (驻村干部, 第一书记) are mobilised whatever the verb.
-_IN_SERVICE_MEMBERS = (
-    "在职党员",
-    "下沉党员",
-    "党员志愿者",
-    "机关党员",
-    "党员干部",
-    "机关干部",
-    "驻村干部",
-    "驻村工作队员",
-    "第一书记",
-)
+_IN_SERVICE_MEMBERS = word_table("in_service_members")
 # Members given a role in the neighbourhood's work (党员楼栋长, 党员网格员, 党员中心户) serve, so are mobilised.
 _MEMBER_ROLE = re.compile(r"党员(?:楼栋长|单元长|网格员|网格长|中心户|志愿者|骨干|信息员|调解员|宣传员|示范岗)")
 # Members taking part in service or governance work are mobilised, not an audience (组织党员…参与小区治理志愿服务).
@@ -67,30 +58,16 @@ _PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均|工资|月薪|年薪|日�
 # Money named after the figure: 拿出300万元用于整治 (put in), 78万元作为收益分红 (paid out).
 _SPENT_AFTER = ("用于", "用来", "投入", "投资")
 # What members do right after they are counted: at work, so mobilised (25名党员同时发力, 开展…).
-_MEMBERS_ACT_AFTER = (
-    "发力",
-    "开展",
-    "深入",
-    "带头",
-    "冲锋",
-    "投身",
-    "下沉",
-    "帮助",
-    "帮扶",
-    "奔赴",
-    "参与",
-    "走访",
-    "入户",
-)
+_MEMBERS_ACT_AFTER = word_table("members_act_after")
 _STOCK_BEFORE = re.compile(r"(?:(?<![所没])有|发展|吸纳|其中)[^，,。；;]{0,8}$")
 _MONEY_NOT_SPENT = re.compile(r"(?:缺口|差额|还差|尚缺|缺少|短缺)(?:资金|经费)?(?:达|约|近)?$")
-_INCOME_WORDS = ("收入", "产值", "营业额", "增收", "销售额", "税收", "GDP", "生产总值", "收缴", "收回", "追回", "销售")
+_INCOME_WORDS = word_table("income_words")
 _PARTICIPATE_AFTER = ("参与", "参加", "加入", "投身")
 # 摸排出/找到…党员: members identified (on a roll), not people visited.
 _FOUND_BEFORE = re.compile(r"(?:摸排出|排查出|梳理出|找到了?|摸清了?|发现了?)[^，,。；;]{0,14}$")
 # 为…N名…提供/发放: the people something was done for.
 _SERVED_BEFORE = re.compile(r"(?:为|向|给)[^，,。；;]{0,14}$")
-_SERVE_AFTER = ("提供", "发放", "送", "办理", "解决", "上门", "开展", "分红", "兑现", "补助", "资助")
+_SERVE_AFTER = word_table("serve_after")
 
 
 # The change itself right before the figure: 同比下降41%, 增长了18.2%, 提高5个百分点 (not 提高到).

@@ -19,6 +19,7 @@ from .regions import LEVEL_RANK, Place, PlaceIndex, detect_places, main_place
 from .segment import FUNCTION_TAGS, Token, add_words, tokenize
 from .specs import CampaignSpec, ExtractionContext, ExtractionResult, IndicatorSpec, PlaceSpec
 from .text import Compact, compact, quoted_spans
+from .wordlists import word_table
 
 logger = logging.getLogger(__name__)
 _CLAUSE_BREAK = "。!?！？;；,，:：\n "
@@ -44,32 +45,7 @@ _HEADING_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}[。:：]")
 # A quotation this short is a slogan or a name (“三项工程、一项管理”), not reported speech.
 _SHORT_QUOTE = 16
 _SUBJECT_STOP_TAGS = FUNCTION_TAGS | {"ad", "d"}
-_SKIP_BEFORE = (
-    "累计",
-    "共计",
-    "共有",
-    "总计",
-    "合计",
-    "达到",
-    "达",
-    "共",
-    "计",
-    "有",
-    "为",
-    "是",
-    "约",
-    "近",
-    "超过",
-    "超",
-    "逾",
-    "将近",
-    "突破",
-    "至少",
-    "多达",
-    "分别",
-    "已",
-    "上",
-)
+_SKIP_BEFORE = word_table("skip_before")
 _FN_CHARS = set("的了和与及等、")
 _COORDINATORS = "、和与及以 "
 _LEVEL_RANK = LEVEL_RANK
@@ -481,24 +457,7 @@ _THRESHOLD_NOUN = re.compile(r"的?(?:底线|门槛|标准线|目标线)")
 _COUNTED_PLACES = re.compile(
     r"(?:\d+个|\d+%|[一二三四五六七八九十\d]成(?:以上)?|全部)[\u4e00-\u9fff]{0,3}?(?:村|社区|嘎查|乡镇)"
 )
-_PEOPLE_HEADS = (
-    "党员",
-    "干部",
-    "群众",
-    "居民",
-    "村民",
-    "老人",
-    "人员",
-    "儿童",
-    "学生",
-    "青年",
-    "农户",
-    "代表",
-    "成员",
-    "队员",
-    "书记",
-    "志愿者",
-)
+_PEOPLE_HEADS = word_table("people_heads")
 
 
 _NOUN_RUN = re.compile(r"[\u4e00-\u9fff“”]{0,8}")

@@ -12,6 +12,7 @@ import ahocorasick
 from .gazetteer import Gazetteer
 from .segment import FUNCTION_TAGS, Token, dictionary_entry
 from .specs import PlaceSpec
+from .wordlists import word_table
 
 # Suffix -> level. Longer suffixes first so that 街道办事处 wins over 街道.
 SUFFIX_LEVEL: dict[str, str] = {
@@ -51,299 +52,12 @@ _LOOSE_SUFFIXES = frozenset({"示范区", "开发区", "高新区", "新区", "�
 BARE_DISTRICTS = ("示范区", "开发区", "高新区", "新区")
 
 # Words that end in a suffix character but are no place: 城市, 社区 alone, 老旧小区 …
-_GENERIC_WORDS = frozenset(
-    [
-        "城市",
-        "都市",
-        "超市",
-        "上市",
-        "股市",
-        "夜市",
-        "集市",
-        "门市",
-        "早市",
-        "全市",
-        "本市",
-        "该市",
-        "各市",
-        "城区",
-        "市区",
-        "郊区",
-        "山区",
-        "景区",
-        "园区",
-        "校区",
-        "小区",
-        "片区",
-        "社区",
-        "辖区",
-        "全区",
-        "本区",
-        "该区",
-        "各区",
-        "灾区",
-        "库区",
-        "林区",
-        "牧区",
-        "矿区",
-        "老区",
-        "苏区",
-        "禁区",
-        "误区",
-        "盲区",
-        "专区",
-        "展区",
-        "分区",
-        "特区",
-        "街区",
-        "新区",
-        "城乡",
-        "乡村",
-        "农村",
-        "家乡",
-        "故乡",
-        "返乡",
-        "下乡",
-        "老乡",
-        "同乡",
-        "异乡",
-        "城镇",
-        "乡镇",
-        "大区",  # 工业大区, 人口大区: a description
-        "街镇",  # 街道和乡镇
-        "村镇",
-        "镇村",
-        "小镇",
-        "古镇",
-        "重镇",
-        "全镇",
-        "本镇",
-        "该镇",
-        "各镇",
-        "全县",
-        "本县",
-        "该县",
-        "各县",
-        "郡县",
-        "全村",
-        "本村",
-        "该村",
-        "各村",
-        "行政村",
-        "自然村",
-        "新农村",
-        "中心村",
-        "示范村",
-        "样板村",
-        "美丽乡村",
-        "文明城市",
-        "全省",
-        "本省",
-        "该省",
-        "各省",
-        "外省",
-        "行省",
-        "反省",
-        "节省",
-        "省市",
-        "街道",
-        "全街道",
-        "该街道",
-        "各街道",
-        "本街道",
-        "示范区",
-        "开发区",
-        "高新区",
-        "住宅区",
-        "商业区",
-        "功能区",
-        "服务区",
-        "居住区",
-        "生活区",
-        "工业区",
-        "保护区",
-        "风景区",
-        "旅游区",
-        "核心区",
-        "集聚区",
-        "试验区",
-        "先行区",
-        "城中村",
-        "嘎查村",
-        "宜居村",
-        "地区",
-        "老城区",
-        "度假区",
-        "高风险地区",
-        "中高风险地区",
-        "风险地区",
-        "低风险地区",
-        "主城区",
-        "中心城区",
-        "经济区",
-        "城市区",
-        "战区",
-        "选区",
-        "港区",
-        "厂区",
-        "营区",
-        "校区",
-        "病区",
-        "疫区",
-        "封控区",
-        "管控区",
-        "防范区",
-        "中高风险区",
-        "示范市",
-        "城乡社区",
-        "农村社区",
-        "城市社区",
-        "老旧社区",
-        "网格化社区",
-    ]
-)
+_GENERIC_WORDS = frozenset(word_table("generic_words"))
 _GENERIC_TAILS = tuple(w for w in _GENERIC_WORDS if len(w) == 2 and w[-1] in "区市县镇乡村")
 # Tokens that cannot be part of a place name: function words, verbs that introduce places.
-_NAME_STOP = frozenset(
-    [
-        "在",
-        "对",
-        "到",
-        "与",
-        "和",
-        "及",
-        "的",
-        "了",
-        "是",
-        "为",
-        "由",
-        "把",
-        "将",
-        "从",
-        "向",
-        "全",
-        "各",
-        "该",
-        "本",
-        "辖",
-        "每",
-        "此",
-        "其",
-        "这",
-        "那",
-        "等",
-        "并",
-        "以",
-        "于",
-        "至",
-        "赴",
-        "去",
-        "往",
-        "同",
-        "跟",
-        "给",
-        "市",
-        "区",
-        "县",
-        "省",
-        "镇",
-        "乡",
-        "村",
-        "前往",
-        "调研",
-        "地处",
-        "全国",
-        "社会主义",
-        "现代化",
-        "高质量",
-        "先行",
-        "国家级",
-        "省级",
-        "市级",
-        "区级",
-        "县级",
-        "城市",
-        "基层",
-        "主城",
-        "中心",
-        "所在",
-        "所在地",
-        "驻地",
-        "境内",
-        "新",
-        "老",
-        "大",
-        "小",
-        "上级",
-        "下级",
-        "广大",
-        "多",
-        "被",
-        "获",
-    ]
-)
+_NAME_STOP = frozenset(word_table("name_stop"))
 # Words that never occur inside a place name but that jieba sometimes tags as nouns.
-_BAD_IN_NAME = (
-    "中央",  # 原中央苏区县: a historical designation, not a name
-    "苏区",
-    "届",  # 新一届村“两委”: the term of office, not a village
-    "一届",
-    "本届",
-    "上届",
-    "换届",
-    "地处",
-    "位于",
-    "充分",
-    "发挥",
-    "考虑",
-    "分包",
-    "包联",
-    "结合",
-    "围绕",
-    "联系",
-    "深入",
-    "走进",
-    "下沉",
-    "组织",
-    "服务",
-    "带领",
-    "开展",
-    "推进",
-    "推动",
-    "打造",
-    "指导",
-    "督导",
-    "成员",
-    "干部",
-    "党员",
-    "群众",
-    "工作",
-    "管理",
-    "治理",
-    "所在",
-    "周边",
-    "辖区",
-    "班子",
-    "各",
-    "该",
-    "每",
-    "的",
-    "了",
-    "和",
-    "与",
-    "及",
-    "对",
-    "在",
-    "书记",
-    "主任",
-    "领导",
-    "记者",
-    "村民",
-    "居民",
-    "调整",
-    "优化",
-    "细数",
-)
+_BAD_IN_NAME = word_table("bad_in_name")
 _STOP_TAGS = frozenset(
     {
         "v",
@@ -391,64 +105,7 @@ _ADVERBIAL = re.compile(
 )
 _CLAUSE_BREAK = "。!?！？;；,，:：、\n”"
 _LIST_MARKS = ("、", "和", "及", "与")
-_AGENT_VERBS = (
-    "累计",
-    "共",
-    "已",
-    "还",
-    "先后",
-    "开展",
-    "组建",
-    "成立",
-    "推行",
-    "建立",
-    "实施",
-    "推进",
-    "打造",
-    "建成",
-    "投入",
-    "组织",
-    "坚持",
-    "探索",
-    "制定",
-    "出台",
-    "通过",
-    "依托",
-    "围绕",
-    "聚焦",
-    "着力",
-    "大力",
-    "积极",
-    "持续",
-    "深化",
-    "设置",
-    "创新",
-    "率先",
-    "全面",
-    "新建",
-    "完成",
-    "筹集",
-    "发动",
-    "选派",
-    "抽调",
-    "在",  # 恭城镇在6个城市社区推行…
-    "则",
-    "把",
-    "将",
-    "也",
-    "又",
-    # What a place is: its figures follow (河畔里小区建于1988年，共有居民326户).
-    "有",
-    "共有",
-    "现有",
-    "下辖",
-    "辖",
-    "位于",
-    "地处",
-    "建于",
-    "始建于",
-    "占地",
-)
+_AGENT_VERBS = word_table("agent_verbs")
 _PERSON_TITLE = re.compile(
     r"(?:副?书记|委员|副?主任|负责人|成员|副?部长|干部|工作人员|(?:第[一二三四五六七八九十\d]{1,3})?网格[长员]|楼栋长)"
 )
@@ -1069,7 +726,7 @@ def _county_short_forms(text: str, places: list[Place], taken: list[bool], gaz: 
 
 
 # Words that make a province's or city's short form part of another name (河南日报, 四川大学).
-_NAMED_AFTER = ("日报", "晚报", "报", "卫视", "电视", "广播", "新闻", "网", "大学", "银行", "分行", "公司", "集团")
+_NAMED_AFTER = word_table("named_after")
 _SHORT_FORM_RE: dict[int, re.Pattern[str]] = {}
 
 
@@ -1131,57 +788,10 @@ def _extend_town_street(places: list[Place], s: int, e: int, suffix: str) -> boo
 
 
 # Verbs in front of 社区/村 + a facility noun (新建社区食堂, 建成村级卫生室): what was built, not where.
-_BUILD_VERBS = frozenset({"新建", "建成", "新增", "改建", "扩建", "打造", "建设", "创建", "组建", "提升", "改造"})
-_FACILITY_NOUNS = (
-    "食堂",
-    "服务",
-    "医院",
-    "卫生",
-    "活动",
-    "养老",
-    "书屋",
-    "工作",
-    "治理",
-    "超市",
-    "文化",
-    "驿站",
-    "幸福",
-    "助餐",
-)
+_BUILD_VERBS = frozenset(word_table("build_verbs"))
+_FACILITY_NOUNS = word_table("facility_nouns")
 # Status and category words that make X村/X社区/X镇 a kind of place (重点村, 软弱涣散村, 强村).
-_GENERIC_LOCAL_MODIFIERS = (
-    "大",  # 产茶大镇, 人口大村: a big one of its kind
-    "强",
-    "名",
-    "重点",
-    "涣散",
-    "薄弱",
-    "后进",
-    "先进",
-    "贫困",
-    "脱贫",
-    "经济强",
-    "空壳",
-    "试点",
-    "样板",
-    "标杆",
-    "星级",
-    "达标",
-    "文明",
-    "美丽",
-    "和美",
-    "未来",
-    "特色",
-    "传统",
-    "移民",
-    "搬迁",
-    "结对",
-    "帮扶",
-    "包联",
-    "所在",
-    "周边",
-    "相邻",
-)
+_GENERIC_LOCAL_MODIFIERS = word_table("generic_local_modifiers")
 # Words after 村/社区 that make it the level of a group of people rather than a village by name.
 _LEVEL_PEOPLE_AFTER = ("党组织", "干部", "“两委”", "两委", "后备干部", "网格员", "工作者")
 _COMMON_WORD_TAGS = frozenset({"n", "v", "vn", "a", "ad", "an", "d", "l", "i"})
@@ -1214,33 +824,8 @@ _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "x", "j", "s", "n
 _LOOSE_TAGS = (_NAME_TAGS | {"l", "an"}) - {"nr", "nrt", "nrfg"}
 _LOCAL_SUFFIXES = frozenset({"街道办事处", "街道", "社区", "镇", "乡", "村", "苏木", "嘎查"})
 _LOCAL_STOP_TAGS = FUNCTION_TAGS | {"rr", "rz", "i"}
-_LOCAL_STOP_WORDS = frozenset(
-    [
-        "也",
-        "还",
-        "都",
-        "就",
-        "又",
-        "再",
-        "才",
-        "已",
-        "正",
-        "均",
-        "共",
-        "则",
-        "本月",
-        "现在",
-        "如今",
-        "当月",
-        "已经",
-        "正在",
-        "全面",
-        "积极",
-    ]
-)
-_LOOSE_STOP = frozenset(
-    {"书记", "调研", "社会主义", "现代化", "高质量", "先行", "示范", "国家级", "省级", "市级", "建设", "打造"}
-)
+_LOCAL_STOP_WORDS = frozenset(word_table("local_stop_words"))
+_LOOSE_STOP = frozenset(word_table("loose_stop"))
 
 
 def _name_start(
@@ -1404,7 +989,7 @@ def _bare_provinces(text: str, places: list[Place], taken: list[bool]) -> None:
                 taken[i] = True
 
 
-_DESCRIBED_AFTER = ("共有", "现有", "有楼", "有住户", "建于", "始建于", "位于", "占地", "是一个", "是典型")
+_DESCRIBED_AFTER = word_table("described_after")
 
 
 def _opens_name(text: str, pos: int) -> bool:
@@ -1624,24 +1209,7 @@ def _common_noun_compound(tok: Token, suffix: str) -> bool:
 
 _COMPOUND_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "x", "j"})
 _COMPOUND_NAME_ENDS = tuple("苑园城府庭湾居邸里庄")
-_GENERIC_COMPOUND_STEMS = frozenset(
-    {
-        "花园",
-        "家园",
-        "星级",
-        "物业",
-        "红色物业",
-        "开放式",
-        "单位",
-        "新建",
-        "样板",
-        "红色",
-        "精品",
-        "试点",
-        "重点",
-        "全部",
-    }
-)
+_GENERIC_COMPOUND_STEMS = frozenset(word_table("generic_compound_stems"))
 
 
 def _proper_compound(stem: str, offset: int, tokens: list[Token], starts: list[int]) -> bool:

@@ -1,6 +1,7 @@
 """Which entries of the place detector's word lists does the evaluation need?
 
-For each list named (default: all module-level word lists of extraction/regions.py), every entry is
+For each list named (default: all module-level word lists of extraction/regions.py; the vocabularies
+among them are the data files extraction/data/words/*.txt), every entry is
 removed in turn and every non-test set is scored again (the real tuning half, the samples, heldout
 and blind1–11; never the test half). An entry whose removal changes no count is then probed in
 template sentences with and without it. The report says, per list, which entries the corpus needs,
