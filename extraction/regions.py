@@ -351,7 +351,16 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
             continue  # 蒲江|乡村振兴, 乡镇, 乡贤: 乡 starts another word
         if stem in _BUILD_VERBS and text.startswith(_FACILITY_NOUNS, e):
             continue  # 新建|社区食堂3个: a verb and a kind of facility, no community by name
-        if suffix in ("村", "社区", "镇", "乡") and stem.endswith(_GENERIC_LOCAL_MODIFIERS):
+        if (
+            suffix in ("村", "社区", "镇", "乡")
+            and stem.endswith(_GENERIC_LOCAL_MODIFIERS)
+            # 五里河街道药大社区: a division the gazetteer files under the place just named keeps its name.
+            and not (
+                index.gazetteer is not None
+                and _in_gazetteer(index.gazetteer, name)
+                and (name_start in place_ends or _named_parent(index.gazetteer, name, named))
+            )
+        ):
             continue  # 重点村, 软弱涣散村, 集体经济强村: a kind of village, not one by name
         if (
             text.startswith(("(社区)", "（社区）", "(街道)", "（街道）", "(居)", "（居）", "社区"), e)
@@ -414,7 +423,7 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
     _bare_provinces(text, places, taken)
     if index.gazetteer is not None:
         _short_forms(text, places, taken, index.gazetteer)
-        _county_short_forms(text, places, taken, index.gazetteer, named)
+        _county_short_forms(text, places, taken, index.gazetteer, named, starts)
     _spread_learned_names(text, places, taken, starts)
     _village_groups(text, places, taken)
     _headline_areas(text, tokens, places, taken)
@@ -690,12 +699,14 @@ def _short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazette
             taken[i] = True
 
 
-def _county_short_forms(text: str, places: list[Place], taken: list[bool], gaz: Gazetteer, named: set[str]) -> None:
+def _county_short_forms(
+    text: str, places: list[Place], taken: list[bool], gaz: Gazetteer, named: set[str], starts: list[int]
+) -> None:
     """Counties by their short form, where the report shows which county it is.
 
     A county's short form (泗阳, 平乡, 扶余) is too often an ordinary word to be a place by itself
     (新建, 三河); it is one right after its province or city (江苏泗阳) or when the report also
-    names the county in full (泗阳县 … 泗阳各村).
+    names the county in full (泗阳县 … 泗阳各村) or one of its townships or villages (蕉岭 … 广福镇).
     """
     wanted: dict[str, int] = {}
     for full in named:
@@ -703,6 +714,12 @@ def _county_short_forms(text: str, places: list[Place], taken: list[bool], gaz: 
             d = gaz.division(row)
             if d.level == "district" and len(d.short) >= 2:
                 wanted.setdefault(d.short, row)
+            elif d.level in ("street", "community"):
+                # 蕉岭各乡镇 … 广福镇: a township or village of the county, named too, confirms its short form.
+                county = next((a for a in gaz.ancestors(row) if gaz.level_of(a) == "district"), None)
+                short = gaz.division(county).short if county is not None else ""
+                if len(short) >= 2:
+                    wanted.setdefault(short, county)
     for p in [q for q in places if q.level in ("province", "city") and not q.anaphor]:
         parent_rows = set(gaz.rows(p.full or p.name)) | set(gaz.short_forms.get(p.name, ()))
         for cut in (2, 3):
@@ -715,7 +732,8 @@ def _county_short_forms(text: str, places: list[Place], taken: list[bool], gaz: 
     for m in re.finditer("|".join(map(re.escape, sorted(wanted, key=len, reverse=True))), text):
         s, e = m.start(), m.end()
         after_place = s > 0 and taken[s - 1]
-        if any(taken[s:e]) or (s > 0 and _PLACE_CHAR.match(text[s - 1]) and not after_place):
+        a_word = _starts_token(starts, s) and (e == len(text) or _starts_token(starts, e))  # 进驻|蕉岭|各乡镇
+        if any(taken[s:e]) or (s > 0 and _PLACE_CHAR.match(text[s - 1]) and not after_place and not a_word):
             continue
         if e < len(text) and (_SUFFIX_RE.match(text, e) or text.startswith(_NAMED_AFTER, e)):
             continue
@@ -1562,11 +1580,14 @@ def _resolve(places: list[Place]) -> None:
                 following[k] = p
 
 
-_LEVEL_WORD_ANAPHOR = re.compile(r"(?:全|该|本|此|我们|我)([区县市省])$")
+_LEVEL_WORD_ANAPHOR = re.compile(r"(?:全|该|本|此|我们|我)([区县市省]|嘎查|苏木|社区|街道|村|镇|乡)$")
 
 
 def _match_level_word(places: list[Place], gaz: Gazetteer, named: set[str]) -> None:
     """全区 means a place called …区: when the nearest place of the level is a 县, look further.
+
+    The same holds below the county: 该嘎查 after 移民村 is the 嘎查 named before it, 该村 after a
+    社区 the village; there the search goes back only, and there is no division above to take.
 
     A district and a county share a level, so 全区 after 察隅县 was read as the county; in a report
     on the 西藏自治区's work it is the region. The nearest place whose name ends in the word wins,
@@ -1581,16 +1602,17 @@ def _match_level_word(places: list[Place], gaz: Gazetteer, named: set[str]) -> N
         current = p.resolved if p.antecedent is not None else None
         if current is not None and (current.full or current.name).endswith(word):
             continue
-        better = _nearest_ending(places, i, word)
-        if better is None:
+        local = len(word) > 1 or word in "村镇乡"
+        better = _nearest_ending(places, i, word, backward_only=local)
+        if better is None and not local:
             hints = hints if hints is not None else sorted(named, key=len, reverse=True)
             better = _division_above(places, i, word, gaz, hints)
         if better is not None:
             p.antecedent = better
 
 
-def _nearest_ending(places: list[Place], i: int, word: str) -> Place | None:
-    for q in [*reversed(places[:i]), *places[i + 1 :]]:
+def _nearest_ending(places: list[Place], i: int, word: str, backward_only: bool = False) -> Place | None:
+    for q in [*reversed(places[:i]), *(() if backward_only else places[i + 1 :])]:
         if not q.anaphor and not q.bare and (q.full or q.name).endswith(word):
             return q
     return None

@@ -616,3 +616,27 @@ def test_a_name_that_swallowed_the_verb_issuing_a_document_is_no_place() -> None
     text = "吕梁市推进小区治理。\n\n印发小区党群服务站规范化建设指导意见,打造小区党群服务站1378个。"
     assert "印发小区" not in _places(text)
     assert _regions(text) == ["吕梁市"]
+
+
+def test_a_county_short_form_is_confirmed_by_one_of_its_townships_named_in_the_report() -> None:
+    # 广福镇 lies in 蕉岭县 (among four 广福镇 in the gazetteer): the report's 蕉岭 is that county,
+    # and 全县 after it is 蕉岭, not the township.
+    text = "驻广福镇工作队推动广福镇的乡村全面发展。\n8支工作队进驻蕉岭各乡镇。三年来,全县实施帮扶项目225个。"
+    assert "蕉岭" in _places(text)
+    assert _regions(text)[-1] == "蕉岭"
+    # Without a township of the county the short form alone is no place.
+    assert "蕉岭" not in _places("8支工作队进驻蕉岭各乡镇。全县实施帮扶项目225个。")
+
+
+def test_a_gazetteer_division_under_the_place_just_named_is_a_name_whatever_word_it_ends_in() -> None:
+    # 药大社区 ends in 大社区 (a big community), but the gazetteer files it under 五里河街道.
+    text = "沈阳市沈河区五里河街道药大社区党委书记说。\n药大社区位于文化路,共有8个居民小区,居民3012户。"
+    assert _regions(text) == ["药大社区", "药大社区"]
+    assert _regions("本报讯 沈河区推进治理。\n人口大社区共有8个居民小区。") == ["沈河区"]
+
+
+def test_gai_gacha_is_the_gacha_named_before_and_gai_cun_the_village_not_a_nearer_place_of_the_level() -> None:
+    text = "巴音塔拉嘎查党支部书记到乌盖苏木巴音村学习经验。该嘎查建有党支部1个,党员31人。"
+    assert _regions(text) == ["巴音塔拉嘎查", "巴音塔拉嘎查"]
+    text = "白雾坪村党支部与沅陵县城关社区结对共建。该村建有党员活动室1个,党员31人。"
+    assert _regions(text) == ["白雾坪村", "白雾坪村"]

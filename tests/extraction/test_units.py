@@ -79,3 +79,8 @@ def test_quilts_and_kettles_but_not_the_number_one_boss() -> None:
         (13, "对"),
     ]
     assert figures("各村一把手带头,投入100万把道路修好。") == []
+
+
+def test_poultry_in_yu_and_households_written_zhuhu() -> None:
+    assert figures("发展土杂鸡70万羽,联结起小区1800余住户。") == [(700000, "羽"), (1800, "户")]
+    assert figures("羽毛球场3个。") == [(3, "个")]
