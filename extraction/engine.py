@@ -40,6 +40,8 @@ _UNIT_ADDRESS_AFTER = re.compile(r"[一二三四五六七八九十\d]*单元")
 _RANGE_BEFORE = re.compile(r"[\d一二三四五六七八九十两]\s*(?:至|到|-|—|~|～)$")
 _PHASE_AFTER = re.compile(r"(?:工程|项目|建设|改造|规划|用地)")
 _DIMENSION_BEFORE = re.compile(r"(?:[长宽高深]|海拔)$")
+_ORGAN_ENDS = ("部", "厅", "局", "委", "办", "院")
+_DISTANCE_FROM = re.compile(r"(?:距离?|(?<![隔分脱偏背远])离)[\u4e00-\u9fff]{0,12}(?:约|仅|只有|有|达|近|超过)?$")
 _RECAP_BEFORE = re.compile(r"(?:这|那|此|上述|以上|前|后|头|末|最后|其中|另外)$")
 _HEADING_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}[。:：]")
 # A quotation this short is a slogan or a name (“三项工程、一项管理”), not reported speech.
@@ -226,6 +228,8 @@ class Extractor:
             return None  # 一期工程 is a phase, not a count
         if num.unit in ("米", "公里", "千米") and _DIMENSION_BEFORE.search(before):
             return None  # a dimension of one object
+        if num.unit in ("米", "公里", "千米") and _DISTANCE_FROM.search(t, cs, s):
+            return None  # 距县城12公里, 离服务中心25公里以上: where a place lies, not work done
         if num.chinese:
             return self._keep_chinese(num, d, cs)
         return False
@@ -236,6 +240,8 @@ class Extractor:
         raw = t[s:e]
         if num.written_unit == "方":
             return None  # 四方, 多方: parties, not cubic metres
+        if num.written_unit in ("处", "科", "室") and t[max(0, s - 1) : s] in _ORGAN_ENDS:
+            return None  # 统战部二处副处长: an office of a department by its number
         if num.value == 1 and num.unit != "%":
             return None  # 一 is mostly an article: 一个党员, 一次全新尝试
         if (num.bare_scale and t[max(0, s - 1) : s] not in ("上", "近", "超", "破", "逾")) or t[
@@ -654,6 +660,12 @@ def _place_for(
         if owns and not p.short and (not p.anaphor or p.antecedent is not None):
             return p, "owner"
         j -= 1
+    # 有着1103公里边境线的内蒙古锡林郭勒盟: a figure in a relative clause belongs to the place it describes.
+    k = i + 1
+    if k < len(places) and _RELATIVE_GAP.fullmatch(comp.text, num.end, places[k].start) and not places[k].anaphor:
+        while k + 1 < len(places) and places[k + 1].start == places[k].end:
+            k += 1  # the chain's last, most specific place
+        return places[k], "owner"
     # 在该镇一心村一组…的1040亩: a clause without a subject place is about the place it is set in.
     in_clause = places[j + 1 : i + 1]
     if in_clause and not any(q.subject for q in in_clause):
@@ -698,6 +710,8 @@ def _place_for(
 
 
 _LOCATIVE = "在于仅"
+# What may stand between a figure and the place its relative clause describes: 公里边境线的.
+_RELATIVE_GAP = re.compile(r"[^，,。；;！？!?、：:“”\n]{0,10}的")
 
 
 def _set_in(text: str, in_clause: list[Place]) -> Place | None:

@@ -988,6 +988,8 @@ _PROVINCES = (
     "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
     "甘肃", "青海", "内蒙古", "广西", "西藏", "宁夏", "新疆",
 )  # fmt: skip
+# 这里是内蒙古: "here is", whose place the sentences after are about.
+_DEICTIC_COPULA = ("这里是", "这儿是", "这里就是", "这就是", "这是")
 _PROVINCE_RE = re.compile("|".join(sorted(_PROVINCES, key=len, reverse=True)))
 # Only where the bare name is plainly the place: a headline's topic (福建：…), a clause-opening
 # location (在福建，) or the agent of its clause (福建共选派…); never inside 河南日报 or 山东大学.
@@ -1000,8 +1002,9 @@ def _bare_provinces(text: str, places: list[Place], taken: list[bool]) -> None:
         if any(taken[i] for i in range(s, e)):
             continue
         before = text[s - 1 : s] if s > 0 else "\n"
-        opens = before in _NAME_OPENERS or before == "在" or before in "。；;\n"
-        if opens and _PROVINCE_AFTER.match(text, e):
+        opens = before in _NAME_OPENERS or before == "在" or before in "。；;\n" or text.endswith(_DEICTIC_COPULA, 0, s)
+        if (opens and _PROVINCE_AFTER.match(text, e)) or (e < len(text) and taken[e]):
+            # 内蒙古锡林郭勒盟: the province heads the chain of the place written right after it.
             places.append(Place(s, e, m.group(), "province"))
             for i in range(s, e):
                 taken[i] = True
@@ -1393,6 +1396,8 @@ def _is_subject(text: str, p: Place, chains: _Chains) -> bool:
     organ = _LISTED_ORGAN.match(text, p.end)
     if organ and not p.anaphor and (text[p.start - 1 : p.start] == "、" or text.startswith("、", organ.end())):
         return False  # 协调政府部门、九原区人大、九原区政协: the place names one of a list of bodies
+    if prefix in _DEICTIC_COPULA:
+        return True  # 这里是内蒙古,…: "here" is the place, which the sentences after are about
     if prefix.endswith(("是", "为")) and not p.anaphor:
         return False  # 六龙村是宾阳县48个贫困村之一: a place after the copula is the predicate
     if _ADVERBIAL.match(prefix):

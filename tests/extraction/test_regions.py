@@ -640,3 +640,13 @@ def test_gai_gacha_is_the_gacha_named_before_and_gai_cun_the_village_not_a_neare
     assert _regions(text) == ["巴音塔拉嘎查", "巴音塔拉嘎查"]
     text = "白雾坪村党支部与沅陵县城关社区结对共建。该村建有党员活动室1个,党员31人。"
     assert _regions(text) == ["白雾坪村", "白雾坪村"]
+
+
+def test_here_is_a_province_makes_it_the_topic_and_a_relative_clause_figure_belongs_to_its_head() -> None:
+    text = "这里是内蒙古,祖国的正北方。行走在边境线长达4200多公里的土地上。"
+    assert _regions(text) == ["内蒙古"]
+    # 有着1103公里边境线的内蒙古锡林郭勒盟: the figure describes the league (the chain's last place),
+    # and the province written before the league is part of its chain.
+    text = "这里是内蒙古,祖国的正北方。记者走进有着1103公里边境线的内蒙古锡林郭勒盟,探访党员中心户。"
+    assert _regions(text) == ["锡林郭勒盟"]
+    assert _places(text) == ["内蒙古", "内蒙古", "锡林郭勒盟"]

@@ -110,3 +110,9 @@ def test_some_tens_and_building_addresses_are_no_figures() -> None:
     assert figures("面积大的数十平方公里,小的仅1平方公里。") == [(1, "平方公里")]
     assert figures("就8栋一单元楼顶漏水问题商量办法。") == []
     assert figures("安泰小区共有8栋楼、426户。") == [(8, "栋"), (426, "户")]
+
+
+def test_distances_from_a_place_and_numbered_offices_are_no_figures() -> None:
+    assert figures("嘎查99户牧户中,有近一半的牧户离嘎查党群服务中心25公里以上。") == [(99, "户")]
+    assert figures("王沟村距县城25公里,新修道路3.7公里。") == [(3.7, "公里")]
+    assert figures("江西省委统战部二处副处长李洪涛驻村,走访农户56户。") == [(56, "户")]
