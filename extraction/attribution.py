@@ -29,9 +29,10 @@ class Clue:
     sentence_before: str = ""  # from the sentence start up to the number
 
 
-# Nouns that contain a verb of the groups below (党组织 holds 组织, 服务队 holds 服务): hidden before verbs are read.
+# Nouns that contain a verb of the groups below (党组织 holds 组织, 服务队 holds 服务, 党务工作者 务工): hidden
+# before verbs are read.
 _VERB_LOOKALIKES = re.compile(
-    r"党组织|组织部|组织员|组织委员|服务队|服务中心|服务站|服务点|新就业群体|就业群体|新就业形态|"
+    r"党组织|组织部|组织员|组织委员|服务队|服务中心|服务站|服务点|新就业群体|就业群体|新就业形态|务工作|"
     r"(?<=参与)志愿服务|(?<=参加)志愿服务|志愿服务(?=活动|时长|项目)"
 )
 # Verbs for things only gathered or claimed, not settled: 收集诉求, 认领微心愿, 梳理清单.
@@ -57,6 +58,7 @@ _TEAM_MEMBERS = re.compile(_TEAM.pattern + r"(?:成员|队员)$|工作队员$")
 _PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均|工资|月薪|年薪|日薪)")
 # Money named after the figure: 拿出300万元用于整治 (put in), 78万元作为收益分红 (paid out).
 _SPENT_AFTER = ("用于", "用来", "投入", "投资")
+_PURPOSE = re.compile(r"(?:用于|用来)([\u4e00-\u9fff]{1,8})")
 # What members do right after they are counted: at work, so mobilised (25名党员同时发力, 开展…).
 _MEMBERS_ACT_AFTER = word_table("members_act_after")
 _STOCK_BEFORE = re.compile(r"(?:(?<![所没])有|发展|吸纳|其中)[^，,。；;]{0,8}$")
@@ -228,7 +230,9 @@ class Attributor:
             return None, 0.0  # 收缴资金近1000万元, 投资…后销售额: money that came in
         if invest < 0 and funds < 0:
             head = _own_words(c.after, 10, "、，,。；;")  # 自筹资金312万元、争取政府补贴…: not the next item's
-            if _has(head, cat.FUNDS_WORDS) and not _has(head, _SPENT_AFTER):
+            purpose = _PURPOSE.search(head)  # 提取34900元用于成员分红: money is paid out by what it is for
+            paid_out = purpose is not None and _has(purpose.group(1), cat.FUNDS_WORDS)
+            if _has(head, cat.FUNDS_WORDS) and (paid_out or not _has(head, _SPENT_AFTER)):
                 return "funds_disbursed", 0.6
             if _has(head, _SPENT_AFTER):
                 return "investment", 0.6

@@ -39,7 +39,9 @@ _VILLAGE_CLASS_AFTER = re.compile(r"的?(?:村|社区|嘎查)")
 _UNIT_ADDRESS_AFTER = re.compile(r"[一二三四五六七八九十\d]*单元")
 _RANGE_BEFORE = re.compile(r"[\d一二三四五六七八九十两]\s*(?:至|到|-|—|~|～)$")
 _PHASE_AFTER = re.compile(r"(?:工程|项目|建设|改造|规划|用地)")
-_DIMENSION_BEFORE = re.compile(r"(?:[长宽高深]|海拔)$")
+# 宽6米, 海拔4600米: a dimension of one object. A length is kept: annotators count 边境线长515.4公里
+# and 新建一条长3.7公里的水泥路 as what a place has or built.
+_DIMENSION_BEFORE = re.compile(r"(?:[宽高深]|海拔)$")
 _ORGAN_ENDS = ("部", "厅", "局", "委", "办", "院")
 _DISTANCE_FROM = re.compile(r"(?:距离?|(?<![隔分脱偏背远])离)[\u4e00-\u9fff]{0,12}(?:约|仅|只有|有|达|近|超过)?$")
 _RECAP_BEFORE = re.compile(r"(?:这|那|此|上述|以上|前|后|头|末|最后|其中|另外)$")
@@ -228,8 +230,10 @@ class Extractor:
             return None  # 一期工程 is a phase, not a count
         if num.unit in ("米", "公里", "千米") and _DIMENSION_BEFORE.search(before):
             return None  # a dimension of one object
-        if num.unit in ("米", "公里", "千米") and _DISTANCE_FROM.search(t, cs, s):
-            return None  # 距县城12公里, 离服务中心25公里以上: where a place lies, not work done
+        if num.unit in ("米", "公里", "千米") and (_DISTANCE_FROM.search(t, cs, s) or after.startswith("处")):
+            return None  # 距县城12公里, 离服务中心25公里以上, 西南25公里处: where a place lies, not work done
+        if num.written_unit == "口" and after.startswith("人") and "家" in t[cs:s]:
+            return None  # 我们家有10口人: the size of a family
         if num.chinese:
             return self._keep_chinese(num, d, cs)
         return False

@@ -353,3 +353,10 @@ def test_head_and_context_rules(text: str, code: str | None) -> None:
 )
 def test_list_share_and_action_rules(text: str, codes: list[str | None]) -> None:
     assert [m["indicator"] for m in mentions(text)] == codes
+
+
+def test_money_set_aside_for_dividends_is_paid_out_and_party_workers_are_no_jobs() -> None:
+    assert one("此次共提取34900元用于成员分红。")["indicator"] == "funds_disbursed"
+    assert one("此次共提取34900元用于发展产业。")["indicator"] == "investment"
+    assert one("全区选派31名专职党务工作者担任党组织书记。")["indicator"] == "members_mobilized"
+    assert one("带动310名村民就近务工。")["indicator"] == "jobs"

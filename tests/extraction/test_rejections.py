@@ -116,3 +116,10 @@ def test_distances_from_a_place_and_numbered_offices_are_no_figures() -> None:
     assert figures("嘎查99户牧户中,有近一半的牧户离嘎查党群服务中心25公里以上。") == [(99, "户")]
     assert figures("王沟村距县城25公里,新修道路3.7公里。") == [(3.7, "公里")]
     assert figures("江西省委统战部二处副处长李洪涛驻村,走访农户56户。") == [(56, "户")]
+
+
+def test_where_a_place_lies_and_the_size_of_a_family_are_no_figures_but_a_length_is() -> None:
+    assert figures("芒来嘎查位于镇西南25公里处,共有牧户99户。") == [(99, "户")]
+    assert figures("“我们家有10口人,这次分红一共5000元。”") == [(5000, "元")]
+    assert figures("新巴尔虎右旗边境线长515.4公里。") == [(515.4, "公里")]
+    assert figures("新建一条长3.7公里的水泥路,路宽6米。") == [(3.7, "公里")]

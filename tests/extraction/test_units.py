@@ -84,3 +84,8 @@ def test_quilts_and_kettles_but_not_the_number_one_boss() -> None:
 def test_poultry_in_yu_and_households_written_zhuhu() -> None:
     assert figures("发展土杂鸡70万羽,联结起小区1800余住户。") == [(700000, "羽"), (1800, "户")]
     assert figures("羽毛球场3个。") == [(3, "个")]
+
+
+def test_shares_of_a_cooperative() -> None:
+    assert figures("按3427股计算,每股分红90元。") == [(3427, "股")]
+    assert figures("村集体持股的合作社5家。") == [(5, "家")]
