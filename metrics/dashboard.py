@@ -7,6 +7,8 @@ download writes it), and the number of queries does not depend on the number of 
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -38,6 +40,7 @@ ELECTION_WINDOW_DAYS = 90
 ELECTIONS_LISTED = 20
 NEWS_ITEMS = 6
 ROW_UNIT = "*"
+MONEY_UNIT = "元"
 SECTIONS = ("kpis", "trend", "children", "ranking", "campaigns", "completeness", "elections", "stars", "news")
 
 
@@ -63,13 +66,51 @@ class Table:
             for i in range(len(self.columns))
         ]
 
+    def cell_units(self, i: int) -> list[str | None]:
+        """The unit of each cell of row ``i``: its column's, or the row's where the column says so."""
+        return [(self.row_units[i] if u == ROW_UNIT else u) for u in (self.units or [None] * len(self.rows[i]))]
+
+    def file_layout(self) -> tuple[list[str], list[list]]:
+        """Columns and cells as CSV and spreadsheet files hold them.
+
+        Figures stay exact numbers a leader can add up. A column of money is written in 万元, the
+        unit officials read (its header or the row's 单位 cell says so), and the exact 元 follow in
+        a column of their own, so nothing is rounded away.
+        """
+        units = [self.cell_units(i) for i in range(len(self.rows))]
+        cells = list(zip(self.rows, units, strict=False))
+        money = [any(u[c] == MONEY_UNIT and _is_figure(row[c]) for row, u in cells) for c in range(len(self.columns))]
+        unit_column = self.columns.index("单位") if "单位" in self.columns else None
+        columns: list[str] = []
+        for c, name in enumerate(self.columns):
+            if not money[c]:
+                columns.append(name)
+            elif self.units[c] == ROW_UNIT:
+                columns += [name, f"{name}（元）"]
+            else:
+                columns += [f"{name}（万元）", f"{name}（元）"]
+        rows = []
+        for row, row_units in cells:
+            in_wan = any(money[c] and row_units[c] == MONEY_UNIT for c in range(len(row)))
+            cells: list = []
+            for c, cell in enumerate(row):
+                if c == unit_column and in_wan:
+                    cells.append("万元")
+                elif not money[c]:
+                    cells.append(cell)
+                elif row_units[c] == MONEY_UNIT and _is_figure(cell):
+                    cells += [numbers.in_wan(cell), cell]
+                else:
+                    cells += [cell, None]
+            rows.append(cells)
+        return columns, rows
+
     def display_rows(self) -> list[list[str]]:
         """The rows as a reader sees them: money in 万元/亿元, separators, rates with %."""
-        out = []
-        for i, row in enumerate(self.rows):
-            units = [(self.row_units[i] if u == ROW_UNIT else u) for u in (self.units or [None] * len(row))]
-            out.append([cell_display(c, u) for c, u in zip(row, units, strict=False)])
-        return out
+        return [
+            [cell_display(c, u) for c, u in zip(row, self.cell_units(i), strict=False)]
+            for i, row in enumerate(self.rows)
+        ]
 
 
 @dataclass
@@ -531,6 +572,22 @@ def dashboard_section(*, user, params: DashboardParams, filterset: DashboardFilt
     }[key](params=params)
 
 
+def _is_figure(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def table_csv(table: Table) -> str:
+    """One table as a CSV file's text, with a BOM so that Excel opens it as Chinese text."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    columns, rows = table.file_layout()
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell_text(c) for c in row])
+    return out.getvalue()
+
+
 def cell_display(value, unit: str | None = None) -> str:
     """How a cell is written for a reader (dashboard, 大屏, PDF): figures through ``portal.numbers``."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -539,7 +596,9 @@ def cell_display(value, unit: str | None = None) -> str:
 
 
 def cell_text(value) -> str:
-    """How a cell is written in CSV and spreadsheet files: exact, in the stored unit (元)."""
+    """How a cell is written in CSV and spreadsheet files: exact (see ``Table.file_layout``)."""
+    if value is None:
+        return ""
     if isinstance(value, date):
         return value.isoformat()
     return numbers.exact(value)

@@ -54,6 +54,11 @@ def grouped(value, places: int = 2) -> str:
     return sign + whole + (f".{frac}" if frac else "")
 
 
+def in_wan(value_yuan) -> Decimal:
+    """An amount in 元 as a number of 万元, to the cent of a 万 (files keep the exact 元 beside it)."""
+    return (to_decimal(value_yuan) / WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def money_parts(value_yuan, *, prose: bool = False) -> tuple[str, str]:
     """(number, unit) for an amount in 元: below 1 万 in 元, below 1 亿 in 万元, else 亿元.
 

@@ -10,7 +10,6 @@ on request; large ones by a Celery task queued after commit, which reports its p
 from __future__ import annotations
 
 import base64
-import csv
 import functools
 import hashlib
 import io
@@ -43,6 +42,7 @@ from metrics.dashboard import (
     dashboard_data,
     dashboard_filter,
     dashboard_params,
+    table_csv,
 )
 from metrics.models import Campaign, Indicator, Region
 from metrics.periods import MONTH, YEAR, Period
@@ -431,17 +431,18 @@ def summary_xlsx(content: SummaryContent) -> bytes:
         ws = wb.create_sheet(_sheet_name(SECTION_TITLES[key], used))
         ws.append([table.title])
         ws["A1"].font = Font(bold=True, size=12)
-        ws.append([str(c) for c in table.columns])
+        columns, rows = table.file_layout()
+        ws.append([str(c) for c in columns])
         for cell in ws[2]:
             cell.font, cell.fill = bold, header_fill
-        for row in table.rows:
+        for row in rows:
             ws.append([_xlsx_cell(c) for c in row])
         if table.note:
             ws.append([])
             ws.append([table.note])
         ws.freeze_panes = "A3"
-        for i, col in enumerate(table.columns, start=1):
-            longest = max([len(str(col)), *(len(cell_text(r[i - 1])) for r in table.rows)]) if table.rows else len(col)
+        for i, col in enumerate(columns, start=1):
+            longest = max([len(str(col)), *(len(cell_text(r[i - 1])) for r in rows)]) if rows else len(col)
             ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest * 1.6 + 2))
             if key == "news" and col == "原文":
                 for cell in ws[get_column_letter(i)][2:]:
@@ -477,14 +478,8 @@ def _cover_rows(content: SummaryContent) -> list[tuple[str, str]]:
 
 
 def summary_csv(table: Table) -> bytes:
-    """One section as CSV, with a BOM so that Excel opens it as Chinese text."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([cell_text(c) for c in row])
-    return out.getvalue().encode("utf-8")
+    """One section as CSV (money in 万元 with the exact 元 beside it), as the dashboard downloads it."""
+    return table_csv(table).encode("utf-8")
 
 
 def summary_csv_zip(content: SummaryContent) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -23,11 +22,11 @@ from metrics.dashboard import (
     DashboardParams,
     Table,
     cell_display,
-    cell_text,
     dashboard_data,
     dashboard_filter,
     dashboard_params,
     dashboard_section,
+    table_csv,
 )
 from metrics.models import Campaign, DataValue, Indicator, Region
 from portal import access, numbers
@@ -218,14 +217,9 @@ def _csv_view(section: str):
     def download(request: HttpRequest) -> HttpResponse:
         region, filterset, params = _load(request)
         table = dashboard_section(user=request.user, params=params, filterset=filterset, key=section)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
         filename = f"{table.title.split(' · ')[0]}-{region.display_name}-{params.period.code}.csv"
         response["Content-Disposition"] = content_disposition_header(True, filename)
-        response.write("\ufeff")  # Excel opens UTF-8 with a BOM as Chinese text
-        writer = csv.writer(response)
-        writer.writerow(table.columns)
-        for row in table.rows:
-            writer.writerow([cell_text(c) for c in row])
         return response
 
     download.__name__ = f"dashboard_csv_{section}"

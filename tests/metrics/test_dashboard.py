@@ -312,5 +312,15 @@ def test_money_reads_in_wan_yuan_on_the_page_and_stays_exact_in_the_csv(world, c
     assert card["figure"] == ("2.11", "亿元")  # 211 377 700 元 for the city
     chart = next(c for c in response.context["charts"] if c["id"] == "children")
     assert chart["axis_unit"] == "亿元" and chart["series"][0]["texts"] == ["7,637.77 万元", "1.35 亿元"]
+    # Files hold 万元, the unit officials read, with the exact 元 in a column of their own.
     rows = download(client, "children", **Q, indicator=investment.pk)
-    assert rows[1][:2] == ["川汇区", "76377700"]  # the spreadsheet keeps exact 元
+    label = response.context["tables"]["children"].columns[1]
+    assert rows[0][:3] == ["区域", f"{label}（万元）", f"{label}（元）"]
+    assert rows[1][:3] == ["川汇区", "7637.77", "76377700"]
+    assert rows[2][:3] == ["周口市城乡一体化示范区", "13500", "135000000"]
+    kpis = download(client, "kpis", **Q)
+    header, money = kpis[0], next(r for r in kpis if r[0] == investment.label)
+    assert header[:4] == ["指标", "单位", header[2], f"{header[2]}（元）"]
+    assert money[1:4] == ["万元", "21137.77", "211377700"]
+    counted = next(r for r in kpis if r[0] == "走访户数")
+    assert counted[1] == "户" and counted[3] == ""  # no 元 column figure for a count

@@ -144,3 +144,17 @@ def test_a_bad_period_or_campaign_is_explained(figures, client_for, viewer_a):
     response = client.get(reverse("reports:export_xlsx"), {"period": "2024", "campaign": "nope"})
     assert response.status_code == 400 and "找不到活动" in response.content.decode()
     assert not Summary.objects.exists()
+
+
+def test_the_workbook_writes_money_in_wan_yuan_as_numbers_with_the_exact_yuan_beside(figures, client_for, city_leader):
+    from datetime import date
+
+    from tests.factories import value
+
+    value("investment", figures.community_a, date(2024, 5, 1), 76_377_700)
+    response = client_for(city_leader).post(reverse("reports:export_xlsx"), {"region": figures.city.pk, **SELECTION})
+    kpis = list(load_workbook(io.BytesIO(response.content))["关键指标"].iter_rows(values_only=True))
+    header = kpis[1]
+    money = next(r for r in kpis[2:] if r[0] and "资金" in r[0])
+    assert header[3] == f"{header[2]}（元）"
+    assert money[1] == "万元" and money[2] == 7637.77 and money[3] == 76377700  # numbers Excel can add up
