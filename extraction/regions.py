@@ -123,7 +123,7 @@ _ANAPHOR_RE = re.compile(
     + "|".join(_LOCATIVE_LEVEL_WORDS)
     + r"|旗委|旗政府|盟委|苏木党委|嘎查党支部|嘎查党总支)"
     # 小区 alone, as a clause's subject, for the compound just named: 小区党支部…, 小区的31名党员.
-    r"|(?P<compound>小区)(?=党支部|党小组|里|的|还|累计|已|共|内|居民|业主|通过|把|将|先后|今年|划分|投资|连续)"
+    r"|(?P<compound>小区)(?=党支部|党小组|里|的|还|累计|已|共|内|居民|业主|通过|把|将|先后|今年|划分|投资|连续|现有|总)"
     # 街道把46个小区…, 社区累计…: the level word alone opening a clause, for the one just named.
     r"|(?P<level>街道|社区)(?=把|将|还|则|也|又|以|累计|共|已|先后|今年|去年|通过|推动|组织|投入|建成|开展|组建|成立|设立)"
 )
@@ -1412,8 +1412,8 @@ def _is_subject(text: str, p: Place, chains: _Chains) -> bool:
     prefix = _HIGHER_PLACE_TAIL.sub("", prefix)
     if prefix.endswith(("在", "由")) and _ADVERBIAL.match(prefix[:-1]) and chain_after in ",，":
         return True
-    # 在县城所在的界湖街道,: a clause-initial location described on the way.
-    if re.fullmatch(r"在[\u4e00-\u9fff]{1,8}", prefix) and chain_after in ",，":
+    # 在县城所在的界湖街道,, 而在整个长新居民区,: a clause-initial location described on the way.
+    if re.fullmatch(r"(?:而|但|同时|此外|另外)?在[\u4e00-\u9fff]{1,8}", prefix) and chain_after in ",，":
         return True
     # 对沙琅镇村开展帮扶, 帮扶神农架林区: the place aid is for owns what the aid did, not the body giving it.
     if _AID_TARGET.search(prefix) or _AID_AFTER.match(text, chain_end):

@@ -650,3 +650,12 @@ def test_here_is_a_province_makes_it_the_topic_and_a_relative_clause_figure_belo
     text = "这里是内蒙古,祖国的正北方。记者走进有着1103公里边境线的内蒙古锡林郭勒盟,探访党员中心户。"
     assert _regions(text) == ["锡林郭勒盟"]
     assert _places(text) == ["内蒙古", "内蒙古", "锡林郭勒盟"]
+
+
+def test_xiaoqu_with_what_it_has_is_the_compound_and_er_zai_zhengge_sets_a_place() -> None:
+    text = (
+        "长宁区江苏路街道长新居民区完成加装电梯。\n长新小区位于长宁路491弄。\n"
+        "长新居民区党总支书记赵惠萍介绍,小区现有居民1200户。"
+        "而在整个长新居民区,1505名户籍老人中,独居老人有103人。"
+    )
+    assert _regions(text) == ["长新小区", "长新居民区", "长新居民区"]
