@@ -74,7 +74,7 @@ _SERVE_AFTER = word_table("serve_after")
 
 # The change itself right before the figure: 同比下降41%, 增长了18.2%, 提高5个百分点 (not 提高到).
 _GROWTH_BEFORE = re.compile(
-    r"(?:同比|环比|比上年|较上年|较去年)?(?:增长|下降|降低|减少|上升|提高|提升|增加|增幅|降幅|回落)了?(?:约|近)?$"
+    r"(?:同比|环比|比上年|较上年|较去年)?(?:" + "|".join(word_table("growth_words")) + r")了?(?:约|近|达)?$"
 )
 
 

@@ -70,7 +70,6 @@ RATE_WORDS = word_table("rate_words")
 HOUSEHOLD_BENEFIT_VERBS = ("惠及", "受益", "受惠", "服务", "覆盖", "帮扶", "结对", "帮助")
 HOUSEHOLD_MOBILIZE_VERBS = ("带动", "发动", "动员", "组织", "引导", "号召")
 JOIN_WORDS = ("入社", "入股", "加入合作社")
-GROWTH_WORDS = word_table("growth_words")
 
 # Counted phrases that are plain abstractions after a Chinese numeral: 两种方式, 三支力量.
 ABSTRACT_NOUNS = word_table("abstract_nouns")

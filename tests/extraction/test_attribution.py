@@ -360,3 +360,9 @@ def test_money_set_aside_for_dividends_is_paid_out_and_party_workers_are_no_jobs
     assert one("此次共提取34900元用于发展产业。")["indicator"] == "investment"
     assert one("全区选派31名专职党务工作者担任党组织书记。")["indicator"] == "members_mobilized"
     assert one("带动310名村民就近务工。")["indicator"] == "jobs"
+
+
+def test_a_rise_in_pay_is_no_rate_and_troubles_eased_are_problems_solved() -> None:
+    assert one("社区工作者平均月薪涨幅近20%。")["indicator"] is None
+    assert one("社区满意率达到96%。")["indicator"] == "rate"
+    assert one("党员为群众排忧解难35件。")["indicator"] == "problems_solved"
