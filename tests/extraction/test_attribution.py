@@ -366,3 +366,10 @@ def test_a_rise_in_pay_is_no_rate_and_troubles_eased_are_problems_solved() -> No
     assert one("社区工作者平均月薪涨幅近20%。")["indicator"] is None
     assert one("社区满意率达到96%。")["indicator"] == "rate"
     assert one("党员为群众排忧解难35件。")["indicator"] == "problems_solved"
+
+
+def test_a_count_qualifying_the_next_ones_noun_shares_its_verb() -> None:
+    found = mentions("开展小区普法宣传34次,成功化解5家物业小区30余个问题。")
+    assert [m["indicator"] for m in found][-1] == "problems_solved"
+    # With another participant between them (与), each figure keeps its own phrase.
+    assert [m["indicator"] for m in mentions("组织全村32名党员与186户农户结对。")] == ["members_mobilized", None]
