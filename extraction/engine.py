@@ -241,7 +241,6 @@ class Extractor:
     def _keep_chinese(self, num: NumberMatch, d: _Doc, cs: int) -> bool | None:
         t = d.text
         s, e = num.start, num.end
-        raw = t[s:e]
         if num.written_unit == "方":
             return None  # 四方, 多方: parties, not cubic metres
         if num.written_unit in ("处", "科", "室") and t[max(0, s - 1) : s] in _ORGAN_ENDS:
@@ -265,8 +264,6 @@ class Extractor:
         sentence_start = d.sentence_start(s)
         if sentence_start == s and _HEADING_AFTER.match(t[e : e + 8]):
             return None  # enumerated headings: 一个中心。两种方式。
-        if raw and raw[0] in "两" and num.written_unit in ("个", "项") and len(np) <= 2:
-            return None
         return num.value <= 10  # small Chinese counts are where readers disagree
 
     # -- attribution ----------------------------------------------------------------------

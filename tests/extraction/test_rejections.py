@@ -123,3 +123,8 @@ def test_where_a_place_lies_and_the_size_of_a_family_are_no_figures_but_a_length
     assert figures("“我们家有10口人,这次分红一共5000元。”") == [(5000, "元")]
     assert figures("新巴尔虎右旗边境线长515.4公里。") == [(515.4, "公里")]
     assert figures("新建一条长3.7公里的水泥路,路宽6米。") == [(3.7, "公里")]
+
+
+def test_liang_ge_counts_what_it_is_written_with_but_not_slogans() -> None:
+    assert figures("张立敏管理的网格内有两个小区,居民300户。") == [(2, "个"), (300, "户")]
+    assert figures("树牢“四个意识”,做到“两个维护”。") == []
