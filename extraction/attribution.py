@@ -57,6 +57,7 @@ _TEAM = re.compile(r"(?:工作组|工作队|尖刀班|突击队|服务队|专班
 _TEAM_MEMBERS = re.compile(_TEAM.pattern + r"(?:成员|队员)$|工作队员$")
 _PER_UNIT_MONEY = re.compile(r"(?:户均|人均|村均|工资|月薪|年薪|日薪)")
 # Money named after the figure: 拿出300万元用于整治 (put in), 78万元作为收益分红 (paid out).
+_INVESTED_AFTER = ("入股", "投入", "投资", "注入")
 _SPENT_AFTER = ("用于", "用来", "投入", "投资")
 _PURPOSE = re.compile(r"(?:用于|用来)([\u4e00-\u9fff]{1,8})")
 # What members do right after they are counted: at work, so mobilised (25名党员同时发力, 开展…).
@@ -240,6 +241,8 @@ class Attributor:
             if _has(text, cat.WEAK_INVEST_WORDS) and "收益" not in text:  # 收入/增收 returned above
                 return "investment", 0.6
             return None, 0.0
+        if funds > invest and c.after.startswith(_INVESTED_AFTER):
+            return "investment", conf  # 将财政补助资金400万元入股: a subsidy put into a venture
         return ("funds_disbursed", conf) if funds > invest else ("investment", conf)
 
     def _people(self, c: Clue) -> tuple[str | None, float]:

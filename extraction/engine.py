@@ -230,8 +230,10 @@ class Extractor:
             return None  # 一期工程 is a phase, not a count
         if num.unit in ("米", "公里", "千米") and _DIMENSION_BEFORE.search(before):
             return None  # a dimension of one object
-        if num.unit in ("米", "公里", "千米") and (_DISTANCE_FROM.search(t, cs, s) or after.startswith("处")):
-            return None  # 距县城12公里, 离服务中心25公里以上, 西南25公里处: where a place lies, not work done
+        distance = num.unit in ("米", "公里", "千米")
+        if distance and (_DISTANCE_FROM.search(t, cs, s) or after.startswith(("处", "外", "开外"))):
+            # 距县城12公里, 离服务中心25公里以上, 西南25公里处, 300多公里外: where a place lies, not work done
+            return None
         if num.written_unit == "口" and after.startswith("人") and "家" in t[cs:s]:
             return None  # 我们家有10口人: the size of a family
         if num.chinese:

@@ -314,6 +314,8 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         stem = name[: -len(suffix)]
         if name in _GENERIC_WORDS or stem in _GENERIC_WORDS:
             continue
+        if stem.endswith(_ORGAN_STEMS) and not (index.gazetteer is not None and _in_gazetteer(index.gazetteer, name)):
+            continue  # 县委县政府, 市委市政府: the organs of the place, no place called 县委县
         if _bad_stem(stem, name_start, tokens, starts) and not (
             # 淮南市三和镇: a division the gazetteer files under a place this report names is a
             # name, whatever words jieba reads in it (三|和|镇).
@@ -988,6 +990,7 @@ _PROVINCES = (
     "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
     "甘肃", "青海", "内蒙古", "广西", "西藏", "宁夏", "新疆",
 )  # fmt: skip
+_ORGAN_STEMS = ("委", "政府", "人大", "政协")
 # 这里是内蒙古: "here is", whose place the sentences after are about.
 _DEICTIC_COPULA = ("这里是", "这儿是", "这里就是", "这就是", "这是")
 _PROVINCE_RE = re.compile("|".join(sorted(_PROVINCES, key=len, reverse=True)))

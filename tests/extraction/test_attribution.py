@@ -373,3 +373,8 @@ def test_a_count_qualifying_the_next_ones_noun_shares_its_verb() -> None:
     assert [m["indicator"] for m in found][-1] == "problems_solved"
     # With another participant between them (与), each figure keeps its own phrase.
     assert [m["indicator"] for m in mentions("组织全村32名党员与186户农户结对。")] == ["members_mobilized", None]
+
+
+def test_a_subsidy_put_into_a_venture_is_investment() -> None:
+    assert one("将财政补助资金400万元入股发展菌菇种植。")["indicator"] == "investment"
+    assert one("发放财政补助资金400万元。")["indicator"] == "funds_disbursed"

@@ -659,3 +659,7 @@ def test_xiaoqu_with_what_it_has_is_the_compound_and_er_zai_zhengge_sets_a_place
         "而在整个长新居民区,1505名户籍老人中,独居老人有103人。"
     )
     assert _regions(text) == ["长新小区", "长新居民区", "长新居民区"]
+
+
+def test_the_organs_of_a_county_are_no_place_called_xianweixian() -> None:
+    assert "县委县" not in _places("收集群众对县委县政府的工作意见及建议265条。")

@@ -128,3 +128,7 @@ def test_where_a_place_lies_and_the_size_of_a_family_are_no_figures_but_a_length
 def test_liang_ge_counts_what_it_is_written_with_but_not_slogans() -> None:
     assert figures("张立敏管理的网格内有两个小区,居民300户。") == [(2, "个"), (300, "户")]
     assert figures("树牢“四个意识”,做到“两个维护”。") == []
+
+
+def test_a_distance_away_is_no_figure() -> None:
+    assert figures("327户村民都是从300多公里外的西吉县搬迁而来。") == [(327, "户")]
