@@ -314,6 +314,9 @@ def detect_places(text: str, tokens: list[Token], index: PlaceIndex) -> list[Pla
         stem = name[: -len(suffix)]
         if name in _GENERIC_WORDS or stem in _GENERIC_WORDS:
             continue
+        after_numeral = name_start > 0 and (text[name_start - 1].isdigit() or text[name_start - 1] in _NUMERALS)
+        if after_numeral and _COUNTED.match(name):
+            continue  # 3个村村集体: a measure word after a numeral starts a count, never a name
         if stem.endswith(_ORGAN_STEMS) and not (index.gazetteer is not None and _in_gazetteer(index.gazetteer, name)):
             continue  # 县委县政府, 市委市政府: the organs of the place, no place called 县委县
         if _bad_stem(stem, name_start, tokens, starts) and not (

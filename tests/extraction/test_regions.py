@@ -663,3 +663,7 @@ def test_xiaoqu_with_what_it_has_is_the_compound_and_er_zai_zhengge_sets_a_place
 
 def test_the_organs_of_a_county_are_no_place_called_xianweixian() -> None:
     assert "县委县" not in _places("收集群众对县委县政府的工作意见及建议265条。")
+
+
+def test_a_measure_word_after_a_numeral_starts_no_place_name() -> None:
+    assert _places("为定汉、张川、余家砭3个村村集体每年分红24万元。") == []
