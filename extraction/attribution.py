@@ -303,6 +303,8 @@ class Attributor:
                     break
             if best == "visit" and (cadre or _TEAM_MEMBERS.search(subject)):
                 return "members_mobilized", 0.7  # 120名党员走访群众: the visitors, not the visited
+            if best is None and cadre and _has(_own_words(after, 40, "，,。；;"), cat.VISIT_VERBS):
+                return "members_mobilized", 0.6  # 31名县领导采取“四不两直”等方式遍访全县482个村
             conf = 0.7
         else:
             conf = 0.85

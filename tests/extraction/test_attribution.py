@@ -378,3 +378,8 @@ def test_a_count_qualifying_the_next_ones_noun_shares_its_verb() -> None:
 def test_a_subsidy_put_into_a_venture_is_investment() -> None:
     assert one("将财政补助资金400万元入股发展菌菇种植。")["indicator"] == "investment"
     assert one("发放财政补助资金400万元。")["indicator"] == "funds_disbursed"
+
+
+def test_leaders_counted_before_the_visit_they_make_are_mobilised() -> None:
+    found = one("建立县领导挂钩联系制度,31名县领导采取“四不两直”“解剖麻雀”等方式遍访基层。")
+    assert found["indicator"] == "members_mobilized"
