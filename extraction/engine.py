@@ -33,7 +33,7 @@ _PER_YEAR_ONLY = re.compile(r"[^每]*每年(?!级)[^每]*")
 _TIME_AFTER_GE = re.compile(r"^(?:月|小时|工作日|季度|星期|周|年头|学期|昼夜|晚上|白天|钟头|半月|多月|余月|年度)")
 # Patterns of the rejection rules (_keep), named for what they recognise around a number.
 _THRESHOLD_AFTER = re.compile(r"(?:以上|以下|以内|及以上|及以下)(?:的|、|[\u4e00-\u9fff])")
-_OVER_BEFORE = re.compile(r"(?:超过|超|过)$")
+_OVER_BEFORE = re.compile(r"(?:超过|超|过|不足|低于|少于|不到)$")
 _COMPARED_BEFORE = re.compile(r"(?:超过|超|过|高于|低于|不足|少于|多于)$")
 _VILLAGE_CLASS_AFTER = re.compile(r"的?(?:村|社区|嘎查)")
 _UNIT_ADDRESS_AFTER = re.compile(r"[一二三四五六七八九十\d]*单元")
@@ -198,7 +198,7 @@ class Extractor:
             return None  # ordinals and rankings: 第33次, 前10名
         if _THRESHOLD_AFTER.match(after):
             return None  # threshold qualifiers: 50万元以上的村, 50万元以上、30万元以上嘎查数量, 实现50万元以上集体经济
-        if (after.startswith("以上") or _OVER_BEFORE.search(before)) and _COUNTED_PLACES.search(
+        if (after.startswith(("以上", "以下")) or _OVER_BEFORE.search(before)) and _COUNTED_PLACES.search(
             t, d.clause_start(s), s
         ):
             return None  # 132个行政村集体经济收入达2万元以上, 1810个村…全部过10万元: the bar the villages pass

@@ -383,3 +383,7 @@ def test_a_subsidy_put_into_a_venture_is_investment() -> None:
 def test_leaders_counted_before_the_visit_they_make_are_mobilised() -> None:
     found = one("建立县领导挂钩联系制度,31名县领导采取“四不两直”“解剖麻雀”等方式遍访基层。")
     assert found["indicator"] == "members_mobilized"
+
+
+def test_what_the_works_cost_is_investment() -> None:
+    assert mentions("该项目总建筑面积1.84万平方米,工程造价5800万元。")[-1]["indicator"] == "investment"

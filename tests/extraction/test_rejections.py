@@ -132,3 +132,7 @@ def test_liang_ge_counts_what_it_is_written_with_but_not_slogans() -> None:
 
 def test_a_distance_away_is_no_figure() -> None:
     assert figures("327户村民都是从300多公里外的西吉县搬迁而来。") == [(327, "户")]
+
+
+def test_a_bar_below_which_villages_fall_is_no_figure() -> None:
+    assert figures("2018年全镇有11个村全年集体经济收入不足3万元。") == [(11, "个")]
