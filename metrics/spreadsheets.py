@@ -24,12 +24,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from metrics import selectors, services
-from metrics.models import DataSet, DataValue, Indicator, MonthlyReturn, Region
+from metrics.models import DataSet, DataValue, Indicator, MonthlyReturn
 from metrics.periods import MONTH, Period
 from metrics.validation import CellError, parse_value, validate_form
 from portal import access
 from portal.decoding import decode_text
 from portal.numbers import exact
+from regions.models import Region
 
 ID_HEADER, REGION_HEADER, PARENT_HEADER, MONTH_HEADER, STATUS_HEADER = "区域编号", "区域", "上级区域", "月份", "状态"
 REGION_ALIASES = {"区域", "区域名称", "单位", "单位名称", "社区", "村", "社区/村", "街道", "街道/乡镇", "名称"}
