@@ -17,16 +17,13 @@ from metrics.models import (
     DataValue,
     Indicator,
     MonthlyReturn,
-    Organisation,
     Project,
-    Region,
     ReturnEvent,
-    StarDefinition,
-    StarRating,
     ValidationRule,
 )
 from portal import access
 from portal.admin import ScopedAdminMixin, ScopedFieldsMixin
+from regions.models import Organisation, Region, StarDefinition, StarRating
 
 admin.site.site_header = "基层党建数据平台 · 管理"
 admin.site.site_title = "基层党建数据平台"

@@ -44,8 +44,9 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from metrics import panelcache
-from metrics.models import Campaign, DataValue, Indicator, IndicatorRollup, Region, RollupDirty, TallyDirty
+from metrics.models import Campaign, DataValue, Indicator, IndicatorRollup, RollupDirty, TallyDirty
 from metrics.periods import MONTH, QUARTER, YEAR, Period, add_months, month_range
+from regions.models import Region
 
 SOURCES = (DataValue.Source.RETURN, DataValue.Source.REPORT, DataValue.Source.IMPORT)
 _SOURCE_INDEX = {s.value: i for i, s in enumerate(SOURCES)}

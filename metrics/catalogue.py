@@ -320,9 +320,9 @@ CAMPAIGNS = [
 
 def sync_catalogue(apps=None) -> None:
     """Create or update the shipped catalogue; safe to run again (used by migration and load_demo)."""
-    get = (lambda name: apps.get_model("metrics", name)) if apps else _live_model
     Indicator, StarDefinition, DataSet, DataSetIndicator, ValidationRule, Campaign = (
-        get(n) for n in ("Indicator", "StarDefinition", "DataSet", "DataSetIndicator", "ValidationRule", "Campaign")
+        _model(apps, name)
+        for name in ("Indicator", "StarDefinition", "DataSet", "DataSetIndicator", "ValidationRule", "Campaign")
     )
     by_code = {}
     for order, spec in enumerate(INDICATORS):
@@ -364,7 +364,17 @@ def sync_catalogue(apps=None) -> None:
         Campaign.objects.update_or_create(code=code, defaults=dict(name=name, aliases=aliases))
 
 
-def _live_model(name: str):
-    from django.apps import apps as live_apps
+def _model(apps, name: str):
+    """The model from a migration's historical apps, else the live one.
 
-    return live_apps.get_model("metrics", name)
+    StarDefinition lives in regions now, but metrics 0003, which ships the catalogue, runs before
+    regions 0001 and still sees it in metrics.
+    """
+    if apps is None:
+        from django.apps import apps
+    if name == "StarDefinition":
+        try:
+            return apps.get_model("regions", name)
+        except LookupError:
+            pass
+    return apps.get_model("metrics", name)

@@ -21,18 +21,11 @@ from django.utils.translation import pgettext
 from metrics import aggregation, tallies
 from metrics.aggregation import MonthRange, figures
 from metrics.filters import DashboardFilter
-from metrics.models import (
-    Campaign,
-    CampaignTarget,
-    DashboardPreset,
-    DataValue,
-    Indicator,
-    MonthlyReturn,
-    Region,
-)
+from metrics.models import Campaign, CampaignTarget, DashboardPreset, DataValue, Indicator, MonthlyReturn
 from metrics.periods import MONTH, Period, add_months
 from metrics.selectors import elections_due
 from portal import access, numbers
+from regions.models import Region
 
 MAX_KPIS = 8
 TREND_MONTHS = 24

@@ -16,22 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from metrics.catalogue import DATASETS, sync_catalogue
-from metrics.models import (
-    Campaign,
-    CampaignTarget,
-    DataSet,
-    DataValue,
-    Indicator,
-    MonthlyReturn,
-    Organisation,
-    Project,
-    Region,
-    StarDefinition,
-    StarRating,
-)
+from metrics.models import Campaign, CampaignTarget, DataSet, DataValue, Indicator, MonthlyReturn, Project
 from metrics.periods import MONTH, Period
 from metrics.services import RegionImportError, region_gazetteer, region_import_subtree
 from portal.models import Profile
+from regions.models import Organisation, Region, StarDefinition, StarRating
 
 DEMO_PASSWORD = "Dangjian@2026"  # noqa: S105 - printed for demo users, never used in production
 SEED = 20231

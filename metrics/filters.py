@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import Campaign, DataValue, Indicator, Region
+from metrics.models import Campaign, DataValue, Indicator
 from metrics.periods import Period
 from portal import access
+from regions.models import Region
 
 
 def _regions(request):

@@ -13,9 +13,10 @@ from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import DataSet, Region
+from metrics.models import DataSet
 from metrics.periods import MONTH, Period
 from portal import access
+from regions.models import Region
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 

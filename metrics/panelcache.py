@@ -24,16 +24,8 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from metrics.models import (
-    Campaign,
-    CampaignTarget,
-    DashboardPreset,
-    DataSet,
-    DataVersion,
-    Indicator,
-    Organisation,
-    Region,
-)
+from metrics.models import Campaign, CampaignTarget, DashboardPreset, DataSet, DataVersion, Indicator
+from regions.models import Organisation, Region
 
 GLOBAL = 0
 TIMEOUT = 24 * 3600  # a version that is never read again simply ages out

@@ -13,19 +13,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import (
-    DataSet,
-    DataValue,
-    DataValueChange,
-    Indicator,
-    MonthlyReturn,
-    Organisation,
-    Region,
-    StarRating,
-    ValidationRule,
-)
+from metrics.models import DataSet, DataValue, DataValueChange, Indicator, MonthlyReturn, ValidationRule
 from metrics.periods import MONTH, Period
 from metrics.validation import HISTORY_MONTHS
+from regions.models import Organisation, Region, StarRating
 
 if TYPE_CHECKING:
     from extraction.gazetteer import Gazetteer
@@ -327,70 +318,3 @@ def region_division(*, region: Region, gazetteer: Gazetteer) -> int | None:
         if len(hits) == 1:
             return hits.pop()
     return None
-
-
-# --- Place names: the one resolver of a region's name -------------------------------------------
-
-
-class RegionNameError(ValueError):
-    """A name that means no region or more than one; ``str(error)`` is the Chinese message."""
-
-
-def regions_named(*, name: str) -> list[Region]:
-    """Every region a name may mean, by path: its name, a name qualified by its ancestors
-    ("周口市城乡一体化示范区"), else its short name or an alias."""
-    text = "".join((name or "").split())
-    if not text:
-        return []
-    suffixes = [text[i:] for i in range(len(text))]
-    found = list(Region.objects.filter(name__in=suffixes).select_related("parent"))
-    ancestors = {
-        r.path: r
-        for r in Region.objects.filter(path__in={p for r in found for p in r.ancestor_paths(include_self=False)})
-    }
-    exact = [r for r in found if r.name == text or _qualified(text, r, ancestors)]
-    if not exact:
-        loose = Region.objects.filter(Q(short_name=text) | Q(aliases__contains=text)).select_related("parent")
-        exact = [r for r in loose if text in r.alias_list()]
-    return sorted(exact, key=lambda r: r.path)
-
-
-def region_by_name(*, name: str) -> Region:
-    """The one region a name means; an unknown or ambiguous name raises RegionNameError listing the candidates."""
-    text = "".join((name or "").split())
-    if not text:
-        raise RegionNameError("请给出区域名称")
-    exact = regions_named(name=text)
-    if len(exact) == 1:
-        return exact[0]
-    if not exact:
-        raise RegionNameError(f"找不到区域“{name}”。")
-    cities = {r.path: r for r in Region.objects.filter(path__in={r.path[:6] for r in exact})}
-    listed = "、".join(f"{r.display_name}（{_city_of(r, cities)}）" for r in exact)
-    example = next((r.display_name for r in exact if r.display_name != r.name), f"{_city_of(exact[0], cities)}{text}")
-    raise RegionNameError(f"区域名称“{name}”不唯一，可能是：{listed}。请写明所属上级，如“{example}”。")
-
-
-def _city_of(region: Region, cities: dict[str, Region]) -> str:
-    city = cities.get(region.path[:6])
-    return city.name if city else ""
-
-
-def _qualified(text: str, region: Region, ancestors: dict[str, Region]) -> bool:
-    """Whether ``text`` is the region's name preceded by the names of its nearest ancestors."""
-    if not text.endswith(region.name):
-        return False
-    rest = text[: -len(region.name)]
-    chain = [ancestors.get(p) for p in reversed(region.ancestor_paths(include_self=False))]
-    for ancestor in chain:
-        if not rest:
-            return True
-        if ancestor is None:
-            return False
-        for option in (ancestor.name, *ancestor.alias_list()):
-            if option and rest.endswith(option):
-                rest = rest[: -len(option)]
-                break
-        else:
-            return False
-    return not rest

@@ -29,21 +29,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metrics import selectors
-from metrics.models import (
-    DataSet,
-    DataValue,
-    DataValueChange,
-    Indicator,
-    MonthlyReturn,
-    Region,
-    ReturnEvent,
-)
+from metrics.models import DataSet, DataValue, DataValueChange, Indicator, MonthlyReturn, ReturnEvent
 from metrics.periods import MONTH, Period
 from metrics.validation import Findings, validate_form
 from portal import access
 from portal.models import Notification, Profile
 from portal.numbers import exact
 from portal.services import audit_record
+from regions.models import Region
 
 if TYPE_CHECKING:
     from extraction.gazetteer import Division, Gazetteer

@@ -24,12 +24,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from metrics import selectors, services
-from metrics.models import DataSet, DataValue, Indicator, MonthlyReturn, Region
+from metrics.models import DataSet, DataValue, Indicator, MonthlyReturn
 from metrics.periods import MONTH, Period
 from metrics.validation import CellError, parse_value, validate_form
 from portal import access
 from portal.decoding import decode_text
 from portal.numbers import exact
+from regions.models import Region
+from regions.selectors import regions_named
 
 ID_HEADER, REGION_HEADER, PARENT_HEADER, MONTH_HEADER, STATUS_HEADER = "区域编号", "区域", "上级区域", "月份", "状态"
 REGION_ALIASES = {"区域", "区域名称", "单位", "单位名称", "社区", "村", "社区/村", "街道", "街道/乡镇", "名称"}
@@ -337,18 +339,14 @@ def _find_region(out, row, id_col, region_col, parent_col, regions) -> Region | 
         if region is None:
             out.errors.append(f"区域编号“{_text(row[id_col])}”不存在或不在您的权限范围内")
         return region
-    name = _normalise(row[region_col]) if region_col is not None else ""
+    name = _text(row[region_col]) if region_col is not None else ""
     if not name:
         out.errors.append("缺少区域名称")
         return None
-    matches = [
-        r for r in regions if name in {_normalise(r.name), _normalise(r.display_name), *map(_normalise, r.alias_list())}
-    ]
+    matches = regions_named(name=name, among=regions)
     if parent_col is not None and len(matches) > 1 and _text(row[parent_col]):
-        parent = _normalise(row[parent_col])
-        matches = [
-            r for r in matches if r.parent and parent in {_normalise(r.parent.name), _normalise(r.parent.display_name)}
-        ]
+        # The parent's name in front qualifies the name, as 川汇区金海路街道 does anywhere else.
+        matches = regions_named(name=_text(row[parent_col]) + name, among=regions)
     if not matches:
         out.errors.append(f"区域“{_text(row[region_col])}”不存在或不在您的权限范围内")
         return None

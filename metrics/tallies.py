@@ -23,7 +23,8 @@ from django.dispatch import receiver
 
 from metrics import panelcache
 from metrics.aggregation import RegionTree, writer_lock
-from metrics.models import DataSet, MonthlyReturn, Organisation, Region, StarRating, SubtreeTally, TallyDirty
+from metrics.models import DataSet, MonthlyReturn, SubtreeTally, TallyDirty
+from regions.models import Organisation, Region, StarRating
 
 Kind = SubtreeTally.Kind
 DUE_PERIOD = SubtreeTally.DUE_PERIOD

@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from metrics.models import Region
 from portal.models import Profile
+from regions.models import Region
 
 M = TypeVar("M", bound=Model)
 

@@ -25,7 +25,7 @@ GLOBAL_MODELS = frozenset(
         "metrics.DataSet",
         "metrics.DataSetIndicator",
         "metrics.ValidationRule",
-        "metrics.StarDefinition",
+        "regions.StarDefinition",
         "metrics.Campaign",
     }
 )
@@ -42,7 +42,7 @@ def scoped_queryset(request, model) -> QuerySet:
         return qs
     model_admin = admin.site._registry.get(model)
     region_field = getattr(model_admin, "region_field", None) if isinstance(model_admin, ScopedAdminMixin) else None
-    if model._meta.label == "metrics.Region":
+    if model._meta.label == "regions.Region":
         region_field = "self"
     if region_field is None:
         return qs.none()

@@ -21,7 +21,7 @@ class Profile(models.Model):
         ADMIN = "admin", _("管理员")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    region = models.ForeignKey("metrics.Region", verbose_name=_("所属区域"), on_delete=models.PROTECT)
+    region = models.ForeignKey("regions.Region", verbose_name=_("所属区域"), on_delete=models.PROTECT)
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.VIEWER)
     phone = models.CharField(_("电话"), max_length=30, blank=True)
 

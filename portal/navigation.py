@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from metrics.models import Region
 from portal import access
+from regions.models import Region
 
 
 def region_breadcrumbs(user, region: Region, url_name: str, **params) -> list[dict]:

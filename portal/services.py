@@ -46,7 +46,7 @@ DISTRICT_ADMIN_PERMISSIONS = [
 def district_admin_group() -> Group:
     group, _ = Group.objects.get_or_create(name=DISTRICT_ADMIN_GROUP)
     perms = Permission.objects.filter(
-        content_type__app_label__in=["metrics", "portal", "auth"], codename__in=DISTRICT_ADMIN_PERMISSIONS
+        content_type__app_label__in=["regions", "metrics", "portal", "auth"], codename__in=DISTRICT_ADMIN_PERMISSIONS
     )
     group.permissions.set(perms)
     return group

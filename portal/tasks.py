@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from metrics.models import Region
+from regions.models import Region
 
 
 @shared_task

@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         # system checks.
         from django.db.models.signals import post_delete, post_save
 
-        from metrics.models import Region
+        from regions.models import Region
         from reports import checks, summary_tasks  # noqa: F401
         from reports.engine import bump_region_version
 

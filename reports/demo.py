@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 
 from metrics.aggregation import rollups_refresh
 from metrics.demo import load_demo_world
-from metrics.models import Region
+from regions.models import Region
 from reports.models import Report
 from reports.services import mentions_accept_above, normalised_hash, report_parse, report_submit
 

@@ -18,7 +18,8 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 
 from extraction import CampaignSpec, ExtractionContext, Extractor, IndicatorSpec, PlaceSpec
-from metrics.models import Campaign, Indicator, Region
+from metrics.models import Campaign, Indicator
+from regions.models import Region
 
 _lock = threading.Lock()
 _cached: tuple[str, Extractor] | None = None

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import Campaign, Region
+from metrics.models import Campaign
 from metrics.periods import Period
+from regions.models import Region
 from reports import selectors
 from reports.ingest import Ingested, IngestError, text_from_paste, text_from_upload
 from reports.models import Report

@@ -7,7 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import Campaign, DataValue, Indicator, Region
+from metrics.models import Campaign, DataValue, Indicator
+from regions.models import Region
 
 
 class Report(models.Model):

@@ -7,10 +7,11 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
-from metrics.models import Indicator, Region
+from metrics.models import Indicator
 from metrics.periods import QUARTER, YEAR, Period
 from portal import access
 from portal.numbers import exact
+from regions.models import Region
 from reports.models import Mention, Report
 
 ACTIVE_STATUSES = (Report.Status.PENDING, Report.Status.PARSING)
@@ -43,9 +44,7 @@ def mention_get(*, user, report: Report, pk, write: bool = False) -> Mention:
 
 def report_mentions(*, report: Report, pk: int | None = None) -> list[Mention]:
     qs = report.mentions.filter(pk=pk) if pk is not None else report.mentions.all()
-    return list(
-        qs.select_related("indicator", "region", "region__parent", "data_value").order_by("start")
-    )
+    return list(qs.select_related("indicator", "region", "region__parent", "data_value").order_by("start"))
 
 
 def duplicate_visible(*, user, report: Report) -> Report | None:

@@ -26,10 +26,11 @@ from django.db import DatabaseError, IntegrityError, InterfaceError, Operational
 from django.db.models import Q
 from django.utils import timezone
 
-from metrics.models import Campaign, DataValue, DataValueChange, Indicator, Region
+from metrics.models import Campaign, DataValue, DataValueChange, Indicator
 from metrics.periods import MONTH, PERIOD_TYPES, QUARTER, YEAR, Period
 from portal import access
 from portal.numbers import exact
+from regions.models import Region
 from reports.engine import context_for, get_extractor
 from reports.models import Mention, Report
 from reports.selectors import YTD, period_label

@@ -44,11 +44,12 @@ from metrics.dashboard import (
     dashboard_params,
     table_csv,
 )
-from metrics.models import Campaign, Indicator, Region
+from metrics.models import Campaign, Indicator
 from metrics.periods import MONTH, YEAR, Period
-from metrics.selectors import RegionNameError, region_by_name
 from portal import access, numbers
 from portal.services import audit_record
+from regions.models import Region
+from regions.selectors import RegionNameError, region_by_name
 from reports import charts, narrative
 from reports.charts import Series
 from reports.fonts import FontMissing, require_cjk_font

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from metrics import aggregation
 from metrics.dashboard import SECTIONS
-from metrics.models import Campaign, Region
+from metrics.models import Campaign
 from metrics.periods import YEAR, Period
 from portal import access
+from regions.models import Region
 from reports import summaries, word
 from reports.fonts import FontMissing
 from reports.models import Summary

@@ -55,9 +55,9 @@ def setup(users: int, out: Path) -> None:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from metrics.models import Region
     from metrics.periods import Period
     from portal.models import Profile
+    from regions.models import Region
 
     month = Period.containing(timezone.localdate()).start
     regions = list(

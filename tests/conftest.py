@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from metrics.catalogue import sync_catalogue
-from metrics.models import Region
 from portal.models import Profile
+from regions.models import Region
 from tests.factories import make_user
 
 
@@ -106,6 +106,19 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def migrator(transactional_db):
+    """A migration executor for tests that move the database back and forth; afterwards it puts the
+    database on the latest migrations again, so no later test finds one half migrated."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    yield executor
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 # --- Celery ---------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from metrics.models import DataValue, Indicator, MonthlyReturn, Organisation, Region
+from metrics.models import DataValue, Indicator, MonthlyReturn
 from portal.models import Profile
+from regions.models import Organisation, Region
 
 PASSWORD = "Ceshi-mima-2026"
 

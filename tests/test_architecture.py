@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PACKAGES = ("portal", "metrics", "reports")
+PROJECT_PACKAGES = ("regions", "portal", "metrics", "reports")
 
 
 def _sources():

@@ -28,9 +28,10 @@ from metrics.dashboard import (
     dashboard_section,
     table_csv,
 )
-from metrics.models import Campaign, DataValue, Indicator, Region
+from metrics.models import Campaign, DataValue, Indicator
 from portal import access, numbers
 from portal.navigation import region_breadcrumbs
+from regions.models import Region
 
 SCREEN_REFRESH_SECONDS = 300
 WIDE_COLUMNS = 6  # a table this wide takes a whole row of the grid, so no column is squeezed

@@ -31,13 +31,14 @@ from metrics.forms import (
     ReturnPickerForm,
     default_month,
 )
-from metrics.models import DataSet, DataValue, MonthlyReturn, Region
+from metrics.models import DataSet, DataValue, MonthlyReturn
 from metrics.periods import MONTH, Period
 from metrics.validation import Findings
 from portal import access
 from portal.navigation import region_breadcrumbs
 from portal.numbers import exact
 from portal.services import audit_record
+from regions.models import Region
 
 IMPORT_SESSION_KEY = "return_import"
 

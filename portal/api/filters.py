@@ -8,9 +8,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from metrics.filters import PeriodFilter
-from metrics.models import DataValue, Indicator, MonthlyReturn, Organisation, Region
+from metrics.models import DataValue, Indicator, MonthlyReturn
 from metrics.periods import PERIOD_TYPES, Period
 from portal import access
+from regions.models import Organisation, Region
 from reports.models import Mention, Report
 
 

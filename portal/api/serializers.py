@@ -12,9 +12,10 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from metrics.models import Campaign, DataSet, DataValue, Indicator, MonthlyReturn, Organisation, Region
+from metrics.models import Campaign, DataSet, DataValue, Indicator, MonthlyReturn
 from metrics.periods import MONTH, Period
 from portal import access
+from regions.models import Organisation, Region
 from reports.ingest import IngestError, text_from_paste, text_from_upload
 from reports.models import Mention, Report, Summary
 

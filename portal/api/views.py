@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 
 from metrics import aggregation, selectors
 from metrics import services as return_services
-from metrics.models import PATH_STEP, Campaign, DataSet, DataValue, Indicator, MonthlyReturn, Organisation, Region
+from metrics.models import Campaign, DataSet, DataValue, Indicator, MonthlyReturn
 from metrics.periods import MONTH
 from portal import access
 from portal import services as portal_services
@@ -33,6 +33,7 @@ from portal.api import filters
 from portal.api import serializers as api_serializers
 from portal.api.exceptions import MESSAGES, ApiError, error_body
 from portal.services import audit_record
+from regions.models import PATH_STEP, Organisation, Region
 from reports import services as report_services
 from reports.models import Mention, Report
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from metrics.models import Region
+from regions.models import Region
 from tests.factories import value
 
 URL = "/api/v1/aggregates/"

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from metrics.models import Indicator, Region
+from metrics.models import Indicator
+from regions.models import Region
 from reports.models import Mention, Report
 from tests.factories import OrganisationFactory, value
 

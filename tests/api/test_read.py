@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from metrics.models import Region
+from regions.models import Region
 from reports.models import Mention, Report
 from tests.factories import OrganisationFactory, value
 

@@ -356,7 +356,7 @@ def test_reading_a_form_does_not_grow_with_its_indicators(
 
 
 def test_listing_forms_does_not_grow_with_their_number(world, editor_a, api_for, django_assert_max_num_queries):
-    from metrics.models import Region
+    from regions.models import Region
 
     api = api_for(editor_a)
     dataset = DataSet.objects.get(code="service")

@@ -24,7 +24,7 @@ for name in names:
     importlib.import_module(name)
 from extraction.engine import Extractor
 found = Extractor().extract("全区共走访群众1200户。", strict=True).mentions
-bad = sorted(m for m in sys.modules if m.split(".")[0] in {"django", "portal", "metrics", "reports"})
+bad = sorted(m for m in sys.modules if m.split(".")[0] in {"django", "regions", "portal", "metrics", "reports"})
 print(json.dumps({"modules": names, "leaked": bad, "found": len(found)}))
 """
 

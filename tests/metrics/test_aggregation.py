@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from metrics.aggregation import MonthRange, indicator_totals, rollups_rebuild, rollups_refresh
-from metrics.models import Campaign, DataValue, Indicator, IndicatorRollup, Region
+from metrics.models import Campaign, DataValue, Indicator, IndicatorRollup
 from metrics.periods import Period
+from regions.models import Region
 from tests.factories import value
 
 JAN, FEB, MAR, APR = (date(2024, m, 1) for m in (1, 2, 3, 4))

@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from metrics import services
 from metrics.forms import default_month
-from metrics.models import DataSet, MonthlyReturn, Region
+from metrics.models import DataSet, MonthlyReturn
 from metrics.selectors import completeness_summary, return_cell
 from portal.models import Notification
+from regions.models import Region
 from tests.factories import make_user
 
 MONTH = date(2024, 3, 1)  # deadline 2024-04-10 with the default deadline day

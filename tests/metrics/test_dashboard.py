@@ -9,9 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from metrics.models import Campaign, CampaignTarget, DashboardPreset, Indicator, MonthlyReturn, Region
+from metrics.models import Campaign, CampaignTarget, DashboardPreset, Indicator, MonthlyReturn
 from metrics.periods import Period
 from portal.models import Profile
+from regions.models import Region
 from tests.factories import OrganisationFactory, make_user, value
 
 JAN, FEB = date(2024, 1, 1), date(2024, 2, 1)
@@ -130,7 +131,7 @@ def test_a_write_is_on_the_next_page_load_despite_the_panel_cache(figures, clien
     client = client_for(city_leader)
     url = reverse("metrics:dashboard")
     params = {**Q, "indicator": Indicator.objects.get(code="households_visited").pk}
-    assert "<th scope=\"row\"><a href" in client.get(url, params).content.decode()
+    assert '<th scope="row"><a href' in client.get(url, params).content.decode()
     before = client.get(url, params)  # from the cache
     assert "tables" not in before.context
     html = before.content.decode()

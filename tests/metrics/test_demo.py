@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from metrics.demo import DEMO_PASSWORD
-from metrics.models import DataValue, MonthlyReturn, Organisation, Region, StarRating
+from metrics.models import DataValue, MonthlyReturn
+from regions.models import Organisation, Region, StarRating
 from reports.demo import load_demo
 
 

@@ -8,14 +8,14 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from metrics.models import Region
 from metrics.services import region_gazetteer, region_import_subtree
 from portal.models import AuditEvent
+from regions.models import Region
 from tests.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "admin:metrics_region_changelist"
+CHANGELIST = "admin:regions_region_changelist"
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from metrics.models import (
-    Campaign,
-    DataValue,
-    Indicator,
-    Organisation,
-    Project,
-    StarDefinition,
-    StarRating,
-)
+from metrics.models import Campaign, DataValue, Indicator, Project
 from metrics.periods import Period
 from metrics.selectors import star_levels
+from regions.models import Organisation, StarDefinition, StarRating
 from tests.factories import OrganisationFactory, value
 
 CORE_CODES = {

@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from metrics import tallies
 from metrics.aggregation import ensure_fresh
-from metrics.models import DataSet, MonthlyReturn, Organisation, Region, StarDefinition, StarRating, SubtreeTally
+from metrics.models import DataSet, MonthlyReturn, SubtreeTally
 from metrics.selectors import star_distribution
+from regions.models import Organisation, Region, StarDefinition, StarRating
 from tests.factories import OrganisationFactory
 from tests.metrics.test_dashboard import Q, _grow
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from metrics.models import Region
 from portal import access
+from regions.models import Region
 
 
 def test_district_users_see_their_subtree_only(world, editor_a, editor_b):

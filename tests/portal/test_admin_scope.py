@@ -17,20 +17,11 @@ from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.test import RequestFactory
 from django.urls import reverse
 
-from metrics.models import (
-    DashboardPreset,
-    DataSet,
-    DataValue,
-    Indicator,
-    MonthlyReturn,
-    Project,
-    Region,
-    StarDefinition,
-    StarRating,
-)
+from metrics.models import DashboardPreset, DataSet, DataValue, Indicator, MonthlyReturn, Project
 from portal.admin import GLOBAL_MODELS, ScopedAdminMixin
 from portal.models import AuditEvent, Notification, Profile
 from portal.services import api_token_issue
+from regions.models import Region, StarDefinition, StarRating
 from reports.models import Mention, Report, Summary
 from tests.factories import OrganisationFactory, make_user
 
@@ -49,9 +40,9 @@ def _report(region: Region, text: str = "正文") -> Report:
 
 # How to make one row of each scoped model inside a district: the walk needs a real id.
 BUILDERS: dict[str, Callable[[Region], object]] = {
-    "metrics.Region": lambda r: r,
-    "metrics.Organisation": lambda r: OrganisationFactory(region=r),
-    "metrics.StarRating": lambda r: StarRating.objects.create(
+    "regions.Region": lambda r: r,
+    "regions.Organisation": lambda r: OrganisationFactory(region=r),
+    "regions.StarRating": lambda r: StarRating.objects.create(
         organisation=OrganisationFactory(region=r), year=2026, star=_star()
     ),
     "metrics.Project": lambda r: Project.objects.create(name="甲区项目", region=r),
@@ -168,14 +159,14 @@ def test_star_rating_add_refuses_another_districts_organisation(world, admin_b, 
     """Finding 1 of issue 14: /admin/metrics/starrating/add/ accepted 川汇区's branch."""
     branch_a = OrganisationFactory(region=world.community_a)
     response = client_for(admin_b).post(
-        reverse("admin:metrics_starrating_add"),
+        reverse("admin:regions_starrating_add"),
         {"organisation": branch_a.pk, "year": 2026, "star": _star().pk, "status": "awarded", "evidence": ""},
     )
     assert response.status_code == 200 and "organisation" in response.context["adminform"].form.errors
     assert not StarRating.objects.filter(organisation=branch_a).exists()
     branch_b = OrganisationFactory(region=world.community_b)
     response = client_for(admin_b).post(
-        reverse("admin:metrics_starrating_add"),
+        reverse("admin:regions_starrating_add"),
         {"organisation": branch_b.pk, "year": 2026, "star": _star().pk, "status": "awarded", "evidence": ""},
     )
     assert response.status_code == 302 and StarRating.objects.filter(organisation=branch_b).exists()

@@ -30,17 +30,17 @@ def test_district_admin_manages_only_own_users(world, client_for, editor_a, edit
 
 
 def test_making_someone_an_administrator_gives_them_their_subtree_in_the_admin(world, client_for, editor_b):
-    from metrics.models import Organisation
+    from regions.models import Organisation
     from tests.factories import make_user
 
     admin_a = make_user(world.district_a, Profile.Role.ADMIN, "admin_a2")
     admin_a.refresh_from_db()
     assert admin_a.is_staff and admin_a.groups.filter(name="区级管理员").exists()
     client = client_for(admin_a)
-    page = client.get(reverse("admin:metrics_organisation_add")).content.decode()
+    page = client.get(reverse("admin:regions_organisation_add")).content.decode()
     assert "朱庄社区" in page and "景园社区" not in page  # region choices are the own subtree only
     response = client.post(
-        reverse("admin:metrics_organisation_add"),
+        reverse("admin:regions_organisation_add"),
         {
             "name": "景园社区党支部",
             "kind": "branch",
@@ -51,7 +51,7 @@ def test_making_someone_an_administrator_gives_them_their_subtree_in_the_admin(w
     )
     assert response.status_code == 200 and not Organisation.objects.filter(name="景园社区党支部").exists()
     client.post(
-        reverse("admin:metrics_organisation_add"),
+        reverse("admin:regions_organisation_add"),
         {
             "name": "朱庄社区党支部",
             "kind": "branch",

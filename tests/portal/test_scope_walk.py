@@ -12,14 +12,8 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from metrics.models import (
-    DataSet,
-    DataValue,
-    Indicator,
-    MonthlyReturn,
-    Organisation,
-    Project,
-)
+from metrics.models import DataSet, DataValue, Indicator, MonthlyReturn, Project
+from regions.models import Organisation
 from reports.models import Mention, Report
 
 SECRETS = ("朱庄社区", "98761")  # only district A's objects carry this name and this figure

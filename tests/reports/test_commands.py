@@ -35,7 +35,7 @@ def test_extract_report_prints_spec_records_with_offsets_into_the_file(capsysbin
 
 
 def test_extract_report_uses_the_database_places_when_there_are_regions(world, capsysbinary):
-    from metrics.models import Region
+    from regions.models import Region
 
     zhongyuan = Region.objects.create(name="中原区", level=Region.Level.DISTRICT, parent=world.city)
     out, _ = _extract(capsysbinary, "--region", "中原区")

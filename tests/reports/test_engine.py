@@ -2,7 +2,8 @@
 
 import pytest
 
-from metrics.models import Campaign, Region
+from metrics.models import Campaign
+from regions.models import Region
 from reports.engine import catalogue_specs, get_extractor
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from metrics.models import Region
 from portal.models import AuditEvent
+from regions.models import Region
 from reports import summaries
 from reports.models import Summary
 from tests.reports.summary_helpers import build_figures, pdf_text

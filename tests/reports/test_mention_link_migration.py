@@ -3,24 +3,20 @@ already holds accepted figures keeps every link, and the roll-up triggers surviv
 
 from datetime import date
 
-import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("metrics", "0009_election_tallies"), ("reports", "0004_one_summary_rendering")]
 AFTER = [("metrics", "0010_remove_datavalue_mention"), ("reports", "0005_mention_data_value")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
+def _migrate(executor, targets):
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
-def test_existing_links_survive_turning_the_link_around():
-    old = _migrate(BEFORE)
+def test_existing_links_survive_turning_the_link_around(migrator):
+    old = _migrate(migrator, BEFORE)
     try:
         Region, Indicator = old.get_model("metrics", "Region"), old.get_model("metrics", "Indicator")
         DataValue, Report, Mention = (
@@ -48,7 +44,7 @@ def test_existing_links_survive_turning_the_link_around():
             mention=linked,
         )
     finally:
-        new = _migrate(AFTER)
+        new = _migrate(migrator, AFTER)
     Mention, DataValue = new.get_model("reports", "Mention"), new.get_model("metrics", "DataValue")
     assert Mention.objects.get(pk=linked.pk).data_value_id == figure.pk
     assert Mention.objects.get(pk=loose.pk).data_value_id is None

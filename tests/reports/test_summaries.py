@@ -11,9 +11,10 @@ from django.http import Http404
 from django.urls import reverse
 
 from metrics.dashboard import cell_text
-from metrics.models import DataValue, Region
+from metrics.models import DataValue
 from metrics.periods import Period
 from portal import numbers
+from regions.models import Region
 from reports import summaries
 from reports.models import Summary
 from tests.reports.summary_helpers import build_figures, pdf_text

@@ -31,20 +31,12 @@ from django.utils import timezone
 from metrics.aggregation import rollups_rebuild
 from metrics.catalogue import sync_catalogue
 from metrics.dashboard import SECTIONS, dashboard_filter, dashboard_params, dashboard_section
-from metrics.models import (
-    DataSet,
-    DataValue,
-    Indicator,
-    MonthlyReturn,
-    Organisation,
-    Region,
-    StarDefinition,
-    StarRating,
-)
+from metrics.models import DataSet, DataValue, Indicator, MonthlyReturn
 from metrics.periods import Period
 from metrics.querystats import rows_read
 from metrics.tallies import tallies_rebuild
 from portal.models import Profile
+from regions.models import Organisation, Region, StarDefinition, StarRating
 
 CITY = "基准测试市"
 DISTRICTS = 10

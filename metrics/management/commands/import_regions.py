@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from metrics.models import Region
 from metrics.services import RegionImportError, region_gazetteer, region_import_subtree
+from regions.models import Region
 
 
 class Command(BaseCommand):

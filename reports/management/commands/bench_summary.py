@@ -9,8 +9,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from metrics import aggregation
-from metrics.models import Region
 from metrics.periods import YEAR, Period
+from regions.models import Region
 from reports import summaries, word
 from reports.fonts import FontMissing, require_cjk_font
 

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from extraction import ExtractionContext, Extractor
-from metrics.models import Region
-from metrics.selectors import regions_named
+from regions.models import Region
+from regions.selectors import regions_named
 from reports.engine import get_extractor
 
 

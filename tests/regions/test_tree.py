@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from metrics.models import Region
+from regions.models import Region
 
 
 def test_descendants_is_the_whole_subtree_in_one_query(world, django_assert_num_queries):
