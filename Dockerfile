@@ -12,6 +12,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY config ./config
+COPY regions ./regions
 COPY portal ./portal
 COPY metrics ./metrics
 COPY reports ./reports
