@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 
 from django.db.models import Q
@@ -21,16 +23,27 @@ def regions_named(*, name: str, among: Iterable[Region] | None = None) -> list[R
     answers from memory: a spreadsheet resolves thousands of rows without a query each. A name
     qualified there by ancestors above them and their parents does not resolve.
     """
-    text = "".join((name or "").split())
+    # Names typed in spreadsheets and forms come with full-width letters and digits (第１网格) and a
+    # bracketed note (金海路街道（川汇区）): folded, and the note tried off when the name alone fails.
+    text = "".join(unicodedata.normalize("NFKC", name or "").split())
     if not text:
         return []
+    among = list(among) if among is not None else None
+    bare = _TRAILING_NOTE.sub("", text)
+    found = _regions_named(text, among)
+    return found if found or bare == text or not bare else _regions_named(bare, among)
+
+
+_TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def _regions_named(text: str, among: list[Region] | None) -> list[Region]:
     suffixes = {text[i:] for i in range(len(text))}
     if among is None:
         found = list(Region.objects.filter(name__in=suffixes).select_related("parent"))
         above = {p for r in found for p in r.ancestor_paths(include_self=False)}
         ancestors = {r.path: r for r in Region.objects.filter(path__in=above)}
     else:
-        among = list(among)
         found = [r for r in among if r.name in suffixes]
         ancestors = {r.parent.path: r.parent for r in among if r.parent_id} | {r.path: r for r in among}
     exact = [r for r in found if r.name == text or _qualified(text, r, ancestors)]

@@ -19,3 +19,10 @@ def test_among_finds_what_the_database_finds_within_it(world):
     assert regions_named(name="朱庄社区", among=everything) == [world.community_a, twin]
     assert regions_named(name="文昌街道朱庄社区", among=everything) == [twin]
     assert regions_named(name="示范区文昌街道朱庄社区", among=everything) == [twin]
+
+
+def test_names_typed_with_full_width_characters_or_a_bracketed_note_resolve(world):
+    grid = Region.objects.create(name="第1网格", level=Region.Level.COMMUNITY, parent=world.street_a)
+    assert regions_named(name="第１网格") == [grid]  # full-width digit, as typed in a spreadsheet
+    assert regions_named(name="金海路街道（川汇区）") == [world.street_a]
+    assert regions_named(name="金海路街道(备注)", among=(r for r in [world.street_a, grid])) == [world.street_a]
